@@ -1,0 +1,515 @@
+"""Reading an organiser's guest list (CSV in any common encoding, or an Excel .xlsx workbook).
+
+``read_guest_file`` turns the file into checked ``GuestRow`` values, a complete list of what is wrong
+with each bad row (``RowProblem``, by spreadsheet row number, the heading row being 1), and the rows
+that repeat an earlier guest (``Duplicate``). It never touches the database: the caller imports
+``rows`` only when ``errors`` is empty. A file that cannot be used at all raises ``GuestFileError``
+with a translated message that says what to do; nothing else escapes, whatever the bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import decimal
+import io
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.core import guest_fields as gf
+from kiosk.i18n import _
+
+MAX_FILE_BYTES = 40 * 1024 * 1024
+MAX_ROWS = 200_000  # data rows, the heading row not counted
+MAX_COLUMNS = 200
+MAX_XLSX_UNPACKED_BYTES = 400 * 1024 * 1024  # a "zip bomb" guard
+_SAMPLE_BYTES = 256 * 1024
+_PROGRESS_EVERY = 2000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other legacy Office files
+_ZIP_MAGIC = b"PK\x03\x04"
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936", "ms936", "euc_cn", "euc-cn", "iso2022_cn"}
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    row: int  # spreadsheet row number; the heading is row 1
+    name: str
+    organisation: str
+    title: str
+    category: str  # canonical code from CATEGORIES
+    phone: str  # digits only, +86/0086 removed for Chinese numbers; "" if none
+    email: str  # lower-cased; "" if none
+    plain_code: str  # ticket code from another system; "" if none
+    note: str
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    message: str  # translated; says what is wrong and what to do
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    row: int
+    first_row: int  # the earlier row it repeats
+    reason: str  # "phone" or "name_organisation"
+    name: str
+
+
+@dataclass
+class ParsedGuestFile:
+    rows: list[GuestRow] = field(default_factory=list)  # valid rows, later duplicates left out
+    errors: list[RowProblem] = field(default_factory=list)  # every problem of every bad row, by row
+    duplicates: list[Duplicate] = field(default_factory=list)
+    encoding: str = ""  # "utf-8", "utf-8-sig", "gb18030", "utf-16", ..., or "xlsx"
+
+
+class GuestFileError(Exception):
+    """The whole file is unusable; ``str(error)`` is a translated message that says what to do."""
+
+
+Progress = Callable[[int, int], None]
+
+
+def read_guest_file(path: Path, progress: Progress | None = None) -> ParsedGuestFile:
+    """Read and check a guest list. ``progress(done, total)`` is called now and then with data rows.
+
+    Raises GuestFileError when the file as a whole cannot be used (unreadable, empty, too big, not a
+    CSV or .xlsx, no heading row, no name column, two columns for one field).
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    name = path.name
+    if data.startswith(_OLE_MAGIC):
+        raise GuestFileError(
+            _(
+                "The file “{name}” is an old Excel workbook (.xls). Open it in Excel or WPS, save it as "
+                ".xlsx or as CSV (UTF-8), and import that file"
+            ).format(name=name)
+        )
+    if data.startswith(_ZIP_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
+        records = _xlsx_records(path, data)
+        return _parse_records(records, name, "xlsx", progress)
+    first_error: GuestFileError | None = None
+    for text, encoding in _decodings(data, name):
+        records = _csv_records(text, name)
+        try:
+            return _parse_records(records, name, encoding, progress, header_only_errors=True)
+        except _WrongHeader as wrong:
+            # A misjudged encoding shows as mojibake headings; try the next plausible encoding.
+            first_error = first_error or wrong.error
+    assert first_error is not None
+    raise first_error
+
+
+# --- bytes ------------------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise GuestFileError(_too_big(path.name, size))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise GuestFileError(
+            _(
+                "The file “{name}” could not be read ({reason}). Check that it exists and is not open in "
+                "another program, then try again"
+            ).format(name=path.name, reason=error.strerror or type(error).__name__)
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise GuestFileError(_too_big(path.name, len(data)))
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise GuestFileError(_empty(path.name))
+    return data
+
+
+def _too_big(name: str, size: int) -> str:
+    return _(
+        "The file “{name}” is too big ({size} MB; the limit is {limit} MB). Split the guest list into "
+        "smaller files and import them one by one"
+    ).format(name=name, size=round(size / 1024 / 1024, 1), limit=MAX_FILE_BYTES // 1024 // 1024)
+
+
+def _too_many_rows(name: str) -> str:
+    return _(
+        "The file “{name}” has more than {limit} rows. Split the guest list into smaller files and "
+        "import them one by one"
+    ).format(name=name, limit=MAX_ROWS)
+
+
+def _empty(name: str) -> str:
+    return _("The file “{name}” holds no guests. Export the guest list again and import the new file").format(
+        name=name
+    )
+
+
+def _decodings(data: bytes, name: str) -> Iterable[tuple[str, str]]:
+    """The plausible readings of ``data`` as text, best first: (text, encoding name)."""
+    boms = (
+        (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+    )
+    for bom, codec, label in boms:
+        if data.startswith(bom):
+            try:
+                yield data[len(bom) :].decode(codec), label
+            except UnicodeDecodeError:
+                raise GuestFileError(_unknown_encoding(name)) from None
+            return
+    try:
+        yield data.decode("utf-8"), "utf-8"
+        return
+    except UnicodeDecodeError:
+        pass
+    candidates: list[str] = []
+    guess = _guess_encoding(data[:_SAMPLE_BYTES])
+    if guess:
+        candidates.append("gb18030" if guess.lower().replace("-", "_") in _GB_FAMILY else guess)
+    if "gb18030" not in candidates:
+        candidates.append("gb18030")  # the Chinese superset: a sensible last try for a Chinese desk
+    decoded_any = False
+    for codec in candidates:
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        decoded_any = True
+        yield text, codecs.lookup(codec).name
+    if not decoded_any:
+        raise GuestFileError(_unknown_encoding(name))
+
+
+def _guess_encoding(sample: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # imported late: a few ms the UTF-8 path never needs
+
+    try:
+        best = from_bytes(sample).best()
+    except Exception:  # a detector failure must not break the import; fall back to gb18030
+        return None
+    return best.encoding if best is not None else None
+
+
+def _unknown_encoding(name: str) -> str:
+    return _(
+        "The text encoding of “{name}” could not be recognised. Save the guest list as CSV (UTF-8) "
+        "or as .xlsx and import it again"
+    ).format(name=name)
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+
+
+def _csv_records(text: str, name: str) -> list[list[str]]:
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records = []
+        for record in reader:
+            records.append(record[:MAX_COLUMNS])
+            if len(records) > MAX_ROWS + 1000:  # blank rows count too; the exact check comes later
+                raise GuestFileError(_too_many_rows(name))
+        return records
+    except csv.Error as error:
+        raise GuestFileError(
+            _(
+                "The file “{name}” could not be read as CSV ({reason}). Open it in Excel or WPS, save it "
+                "again as CSV (UTF-8) or .xlsx, and import it again"
+            ).format(name=name, reason=str(error))
+        ) from None
+
+
+# --- XLSX -------------------------------------------------------------------------------------------
+
+
+def _not_a_workbook(name: str) -> str:
+    return _(
+        "The file “{name}” is neither a CSV file nor a valid Excel workbook (.xlsx). Open it in Excel "
+        "or WPS, save it as .xlsx or as CSV (UTF-8), and import it again"
+    ).format(name=name)
+
+
+def _xlsx_records(path: Path, data: bytes) -> list[list[str]]:
+    name = path.name
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if "xl/workbook.xml" not in {member.filename for member in members}:
+                raise GuestFileError(_not_a_workbook(name))
+            if sum(member.file_size for member in members) > MAX_XLSX_UNPACKED_BYTES:
+                raise GuestFileError(_too_big(name, sum(member.file_size for member in members)))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise GuestFileError(_not_a_workbook(name)) from None
+
+    from openpyxl import load_workbook  # imported late: CSV imports never pay for it
+
+    records: list[list[str]] = []
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it skips (styles, data validation); none matter here.
+            warnings.simplefilter("ignore")
+            # data_only: a formula cell gives the value the organiser saw, not the formula.
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheets = workbook.worksheets
+                if not sheets:
+                    raise GuestFileError(_empty(name))
+                sheet = sheets[0]
+                sheet.reset_dimensions()  # some tools write a wrong size; read what is really there
+                for values in sheet.iter_rows(values_only=True):
+                    records.append([_cell_text(value) for value in values[:MAX_COLUMNS]])
+                    if len(records) > MAX_ROWS + 1000:
+                        raise GuestFileError(_too_many_rows(name))
+            finally:
+                workbook.close()
+    except GuestFileError:
+        raise
+    except Exception:  # openpyxl raises many kinds of error on damaged files; all mean the same
+        raise GuestFileError(_not_a_workbook(name)) from None
+    return records
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text the organiser sees; whole numbers never in scientific notation."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        if value.is_integer():
+            return str(int(value))  # 13800138000.0 → "13800138000"
+        return format(decimal.Decimal(repr(value)), "f")
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="minutes") if value.time() else value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- headings and rows ------------------------------------------------------------------------------
+
+
+class _WrongHeader(Exception):
+    def __init__(self, error: GuestFileError) -> None:
+        self.error = error
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _columns(headings: list[str], name: str) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, heading in enumerate(headings):
+        found = gf.field_for_heading(heading)
+        if found is None:
+            continue
+        if found in columns:
+            first = columns[found]
+            raise GuestFileError(
+                _(
+                    "Columns {first} and {second} both hold the {field}. Delete or rename one of them and "
+                    "import again"
+                ).format(
+                    first=_("“{heading}” (column {column})").format(
+                        heading=gf.shorten(headings[first].strip()), column=_column_letter(first)
+                    ),
+                    second=_("“{heading}” (column {column})").format(
+                        heading=gf.shorten(heading.strip()), column=_column_letter(index)
+                    ),
+                    field=_(gf.FIELD_LABELS[found]),
+                )
+            )
+        columns[found] = index
+    if "name" not in columns:
+        shown = _(", ").join(f"“{gf.shorten(h.strip(), 16)}”" for h in headings[:8] if h.strip())
+        raise _WrongHeader(
+            GuestFileError(
+                _(
+                    "The file “{name}” has no name column. The first row must hold the column headings, one "
+                    "of them “Name” (or “姓名”); the first row found is: {found}. Add the headings and import "
+                    "again"
+                ).format(name=name, found=shown or "—")
+            )
+        )
+    return columns
+
+
+def _parse_records(
+    records: list[list[str]],
+    name: str,
+    encoding: str,
+    progress: Progress | None,
+    header_only_errors: bool = False,
+) -> ParsedGuestFile:
+    header_index = next((i for i, record in enumerate(records) if any(c.strip() for c in record)), None)
+    if header_index is None:
+        raise GuestFileError(_empty(name))
+    try:
+        columns = _columns(records[header_index], name)
+    except _WrongHeader as wrong:
+        if header_only_errors:
+            raise
+        raise wrong.error from None
+    if len(records) - header_index - 1 > MAX_ROWS:
+        raise GuestFileError(_too_many_rows(name))
+
+    result = ParsedGuestFile(encoding=encoding)
+    order = [columns.get(f, -1) for f in gf.FIELDS]
+    total = len(records) - header_index - 1
+    by_phone: dict[str, int] = {}
+    by_name: dict[tuple[str, str], tuple[int, str]] = {}
+    for offset, record in enumerate(records[header_index + 1 :]):
+        if progress is not None and offset % _PROGRESS_EVERY == 0:
+            progress(offset, total)
+        if not any(record) or not any(c.strip() for c in record):
+            continue  # blank rows are left out silently
+        row = header_index + 2 + offset
+        width = len(record)
+        cells = [record[i] if 0 <= i < width else "" for i in order]
+        guest, problems = _check_row(row, cells)
+        if problems:
+            result.errors.extend(problems)
+            continue
+        assert guest is not None
+        if guest.phone:
+            first = by_phone.get(guest.phone)
+            if first is not None:
+                result.duplicates.append(Duplicate(row, first, "phone", guest.name))
+                continue
+        key = (guest.name.casefold(), guest.organisation.casefold())
+        earlier = by_name.get(key)
+        # Two people of one name in one organisation are told apart by their phones.
+        if earlier is not None and not (guest.phone and earlier[1] and guest.phone != earlier[1]):
+            result.duplicates.append(Duplicate(row, earlier[0], "name_organisation", guest.name))
+            continue
+        if guest.phone:
+            by_phone[guest.phone] = row
+        by_name.setdefault(key, (row, guest.phone))
+        result.rows.append(guest)
+    if progress is not None:
+        progress(total, total)
+    if not result.rows and not result.errors and not result.duplicates:
+        raise GuestFileError(_empty(name))
+    return result
+
+
+_TEXT_LIMITS = (
+    ("name", gf.NAME_MAX),
+    ("organisation", gf.ORGANISATION_MAX),
+    ("title", gf.TITLE_MAX),
+    ("note", gf.NOTE_MAX),
+)
+
+
+def _check_row(row: int, cells: list[str]) -> tuple[GuestRow | None, list[RowProblem]]:
+    raw_name, raw_organisation, raw_title, raw_phone, raw_category, raw_email, raw_code, raw_note = cells
+    problems: list[RowProblem] = []
+
+    def problem(message: str) -> None:
+        problems.append(RowProblem(row, message))
+
+    controlled = set()
+    for key, raw in zip(gf.FIELDS, cells, strict=True):
+        if raw and gf.has_control(raw):
+            controlled.add(key)
+            problem(
+                _(
+                    "Row {row}: the {field} contains invisible control characters; retype the cell and "
+                    "import again"
+                ).format(row=row, field=_(gf.FIELD_LABELS[key]))
+            )
+
+    name = gf.clean_text(raw_name)
+    organisation = gf.clean_text(raw_organisation)
+    title = gf.clean_text(raw_title)
+    note = gf.clean_text(raw_note)
+    if not name and "name" not in controlled:
+        problem(
+            _("Row {row}: the name is missing; fill it in or delete the row, then import again").format(
+                row=row
+            )
+        )
+    for key, limit in _TEXT_LIMITS:
+        value = {"name": name, "organisation": organisation, "title": title, "note": note}[key]
+        if len(value) > limit:
+            problem(
+                _(
+                    "Row {row}: the {field} “{value}” is longer than {limit} characters; shorten it and "
+                    "import again"
+                ).format(row=row, field=_(gf.FIELD_LABELS[key]), value=gf.shorten(value), limit=limit)
+            )
+
+    phone = ""
+    if "phone" not in controlled:
+        phone, phone_problem = gf.normalise_phone(raw_phone)
+        if phone_problem is not None:
+            problem(phone_problem(row))
+
+    category = "guest"
+    if "category" not in controlled:
+        word = gf.clean_text(raw_category)
+        found = gf.category_for(word)
+        if found is None:
+            problem(
+                _(
+                    "Row {row}: category “{value}” is not known; use one of: {accepted}; then import again"
+                ).format(row=row, value=gf.shorten(word), accepted=gf.accepted_categories())
+            )
+        else:
+            category = found
+
+    email = gf.clean_token(raw_email).lower()
+    if email and "email" not in controlled and not gf.email_ok(email):
+        problem(
+            _(
+                "Row {row}: e-mail “{value}” is not a valid address; correct it (it should look like "
+                "name@example.com) or leave it empty, then import again"
+            ).format(row=row, value=gf.shorten(email))
+        )
+
+    code = gf.clean_token(raw_code)
+    if code and "plain_code" not in controlled:
+        if len(code) > gf.CODE_MAX:
+            problem(
+                _(
+                    "Row {row}: ticket code “{value}” is longer than {limit} characters; correct it and "
+                    "import again"
+                ).format(row=row, value=gf.shorten(code), limit=gf.CODE_MAX)
+            )
+        if gf.is_our_prefix(code):
+            problem(
+                _(
+                    "Row {row}: ticket code “{value}” starts with “FK” and a letter, which is reserved for "
+                    "the codes this system signs itself; give the guest another code or leave it empty, "
+                    "then import again"
+                ).format(row=row, value=gf.shorten(code))
+            )
+
+    if problems:
+        return None, problems
+    return GuestRow(row, name, organisation, title, category, phone, email, code, note), problems
