@@ -1,0 +1,39 @@
+"""Numbered schema migrations, tracked in ``PRAGMA user_version``.
+
+Each migration is a function taking the database; they run in order inside one transaction each.
+Later migrations use ``playhouse.migrate.SqliteMigrator`` for column changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import SqliteDatabase
+
+
+def _m0001_initial(database: SqliteDatabase) -> None:
+    from kiosk.models import tables
+
+    database.create_tables(tables.ALL_TABLES)
+    database.execute_sql("CREATE INDEX IF NOT EXISTS guest_category_state ON guest (category, state, arrived_at)")
+    database.execute_sql("CREATE INDEX IF NOT EXISTS journal_entry_kind ON journal_entry (kind, applied)")
+
+
+MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (_m0001_initial,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerSchema(RuntimeError):
+    """The database was written by a newer version of Forum Kiosk."""
+
+
+def migrate(database: SqliteDatabase) -> int:
+    """Apply every migration above the file's ``user_version``; returns the version now in force."""
+    current = database.execute_sql("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise NewerSchema(f"schema {current} > {SCHEMA_VERSION}")
+    for number in range(current, SCHEMA_VERSION):
+        with database.atomic("IMMEDIATE"):
+            MIGRATIONS[number](database)
+            database.execute_sql(f"PRAGMA user_version = {number + 1}")
+    return SCHEMA_VERSION

@@ -1,0 +1,201 @@
+"""The state tables. They change only through kiosk.models.journal (state = fold of the journal).
+
+Rows that sync have a UUIDv7 string id. References between synced rows are plain text columns,
+not foreign keys: entries arrive in any order (a check-in can arrive before its guest), and applying
+them must not depend on that order. Per-field versions (``versions``: field → [hlc, device]) decide
+last-writer-wins edits.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    SQL,
+    AutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    IntegerField,
+    TextField,
+)
+
+from kiosk.models.database import BaseModel
+
+
+def defaulted(value: object) -> dict:
+    """``default=`` for Peewee and the same DEFAULT in the schema, so raw INSERTs may omit the column."""
+    literal = {True: "1", False: "0"}.get(value) if isinstance(value, bool) else None  # type: ignore[call-overload]
+    if literal is None:
+        literal = str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+    return {"default": value, "constraints": [SQL(f"DEFAULT {literal}")]}
+
+
+class LocalSetting(BaseModel):
+    """Facts about this copy of the database that never sync (device id, machine fingerprint)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Event(BaseModel):
+    id = CharField(primary_key=True)
+    name = TextField(**defaulted(""))
+    date = CharField(**defaulted(""))  # YYYY-MM-DD, the event's local date
+    venue = TextField(**defaulted(""))
+    timezone = CharField(**defaulted("Asia/Shanghai"))
+    versions = TextField(**defaulted("{}"))
+
+
+class Session(BaseModel):
+    """A part of the event (main forum, exchange conference) and the categories it admits."""
+
+    code = CharField(primary_key=True)
+    name = TextField(**defaulted(""))
+    categories = TextField(**defaulted("[]"))  # JSON list of category codes
+    starts = CharField(**defaulted(""))  # HH:MM local
+    ends = CharField(**defaulted(""))
+    versions = TextField(**defaulted("{}"))
+
+
+class Guest(BaseModel):
+    id = CharField(primary_key=True)
+    name = TextField(**defaulted(""))
+    organisation = TextField(index=True, **defaulted(""))
+    title = TextField(**defaulted(""))
+    category = CharField(**defaulted("guest"))
+    phone = CharField(**defaulted(""))
+    email = CharField(**defaulted(""))
+    plain_code = CharField(index=True, **defaulted(""))
+    state = CharField(**defaulted("registered"))  # registered | cancelled
+    note = TextField(**defaulted(""))
+    walk_in = BooleanField(**defaulted(False))
+    # Known only from a validly signed code so far (registered after this desk's last sync).
+    stub = BooleanField(**defaulted(False))
+    arrived_at = IntegerField(null=True, index=True)  # UTC epoch ms of the earliest live check-in
+    arrived_station = CharField(null=True)
+    arrival_checkin = CharField(null=True)
+    versions = TextField(**defaulted("{}"))
+
+
+class Checkin(BaseModel):
+    """A check-in or re-entry fact. Undo is a tombstone in CheckinUndo, never a delete."""
+
+    id = CharField(primary_key=True)
+    guest_id = CharField(index=True)
+    kind = CharField()  # arrival | reentry
+    station = CharField(**defaulted(""))
+    session = CharField(**defaulted(""))
+    device = CharField(**defaulted(""))
+    operator = CharField(**defaulted(""))
+    at = IntegerField(index=True)
+    undone = BooleanField(**defaulted(False))
+
+
+class CheckinUndo(BaseModel):
+    checkin_id = CharField(primary_key=True)
+    at = IntegerField()
+    device = CharField(**defaulted(""))
+    operator = CharField(**defaulted(""))
+
+
+class Credential(BaseModel):
+    """Every code issued; the guest's current one has the highest serial, lower serials are revoked."""
+
+    guest_id = CharField()
+    serial = IntegerField()
+    key_id = CharField()
+    text = TextField()
+    issued_at = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("guest_id", "serial")
+
+
+class PublicKey(BaseModel):
+    """Verification keys: the event key and desks' device keys (certified by the event key)."""
+
+    key_id = CharField(primary_key=True)
+    public_key = BlobField()
+    owner = CharField()  # event | device
+    device_id = CharField(**defaulted(""))
+    certificate = BlobField(null=True)  # event key's signature over the device key, for devices
+
+
+class Device(BaseModel):
+    id = CharField(primary_key=True)
+    name = TextField(**defaulted(""))
+    key_id = CharField(**defaulted(""))
+    copied_from = CharField(**defaulted(""))
+
+
+class OperatorShift(BaseModel):
+    id = CharField(primary_key=True)
+    device = CharField()
+    station = CharField(**defaulted(""))
+    operator = CharField()
+    started_at = IntegerField()
+
+
+class Refusal(BaseModel):
+    """Refused scans, kept locally for statistics (not journalled: they change no state)."""
+
+    id = AutoField()
+    at = IntegerField(index=True)
+    station = CharField(**defaulted(""))
+    session = CharField(**defaulted(""))
+    reason = CharField()
+    excerpt = CharField(**defaulted(""))
+
+
+class SearchKey(BaseModel):
+    """Prefix-searchable keys per guest (name, pinyin, initials, phone tail, code); see search_keys."""
+
+    key = CharField()
+    rank = IntegerField()
+    guest_id = CharField(index=True)
+
+    class Meta:
+        primary_key = CompositeKey("key", "rank", "guest_id")
+        without_rowid = True
+
+
+class OrgKey(BaseModel):
+    """Suffixes and initials of each distinct organisation, for substring search by prefix."""
+
+    key = CharField()
+    organisation = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("key", "organisation")
+        without_rowid = True
+
+
+class JournalEntry(BaseModel):
+    """The append-only journal. ``seq`` is this replica's arrival order; ``id`` is global."""
+
+    seq = AutoField()
+    id = CharField(unique=True)
+    device = CharField()
+    operator = CharField(**defaulted(""))
+    hlc = IntegerField()
+    wall_time = IntegerField()
+    kind = CharField()
+    schema_version = IntegerField(**defaulted(1))
+    payload = TextField()
+    applied = BooleanField(**defaulted(True))  # False: kind unknown here, kept for later
+
+
+STATE_TABLES: tuple[type[BaseModel], ...] = (
+    Event,
+    Session,
+    Guest,
+    Checkin,
+    CheckinUndo,
+    Credential,
+    PublicKey,
+    Device,
+    OperatorShift,
+    SearchKey,
+    OrgKey,
+)
+ALL_TABLES: tuple[type[BaseModel], ...] = (*STATE_TABLES, LocalSetting, Refusal, JournalEntry)
