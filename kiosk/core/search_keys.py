@@ -8,7 +8,8 @@ matches before prefix matches.
 What a caller may rely on:
 
 * every key and every non-empty `query_key` is produced by `normalise`, so it holds only letters and
-  digits (`str.isalnum`) — never whitespace, punctuation or a GLOB metacharacter (``* ? [ ]``);
+  digits (`str.isalnum`, plus the combining marks of non-Latin scripts) — never whitespace,
+  punctuation or a GLOB metacharacter (``* ? [ ]``);
 * no key is empty; `guest_keys` gives each key once, with its best rank;
 * none of these functions raises on any text.
 """
@@ -19,7 +20,7 @@ import heapq
 import itertools
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -142,21 +143,20 @@ def normalise(text: str) -> str:
     """
     if not isinstance(text, str) or not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    # NFKC again after case folding, as Unicode's NFKC_Casefold does: folding can un-normalise (ΐ).
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     if text.isascii():
         return "".join(ch for ch in text if ch.isalnum())
     out: list[str] = []
     # NFD splits é into e + a combining accent; the accent is dropped only after a Latin base letter,
     # so Japanese voicing marks (が) and Hangul syllables survive the round trip through NFC.
     for ch in unicodedata.normalize("NFD", text):
-        if ch.isalnum():
-            out.append(ch)
-        elif out and unicodedata.combining(ch) and ord(out[-1]) >= 0x250:
+        if ch.isalnum() or (out and unicodedata.combining(ch) and ord(out[-1]) >= 0x250):
             out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading of one Han character, commonest first; ü also spelt as both v and u."""
     try:
@@ -174,12 +174,12 @@ def _char_readings(ch: str) -> tuple[str, ...]:
     return tuple(readings) or (ch,)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_units(ch: str) -> tuple[Reading, ...]:
     return tuple((r, r[0]) for r in _char_readings(ch))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _surname_units(surname: str) -> tuple[Reading, ...]:
     """Readings of a surname (one or two characters), the surname reading first."""
     if len(surname) == 1:
@@ -209,10 +209,7 @@ def _combinations(units: list[tuple[Reading, ...]], cap: int) -> list[Reading]:
     for u in units:
         size *= len(u)
     if size <= cap:
-        return [
-            ("".join(r[0] for r in combo), "".join(r[1] for r in combo))
-            for combo in itertools.product(*units)
-        ]
+        return [("".join(r[0] for r in combo), "".join(r[1] for r in combo)) for combo in itertools.product(*units)]
     start = (0,) * len(units)
     heap = [(0, start)]
     seen = {start}
@@ -220,11 +217,14 @@ def _combinations(units: list[tuple[Reading, ...]], cap: int) -> list[Reading]:
     while heap and len(result) < cap:
         total, idx = heapq.heappop(heap)
         result.append(
-            ("".join(units[i][j][0] for i, j in enumerate(idx)), "".join(units[i][j][1] for i, j in enumerate(idx)))
+            (
+                "".join(units[i][j][0] for i, j in enumerate(idx)),
+                "".join(units[i][j][1] for i, j in enumerate(idx)),
+            )
         )
         for i, j in enumerate(idx):
             if j + 1 < len(units[i]):
-                nxt = idx[:i] + (j + 1,) + idx[i + 1 :]
+                nxt = (*idx[:i], j + 1, *idx[i + 1 :])
                 if nxt not in seen:
                     seen.add(nxt)
                     heapq.heappush(heap, (total + 1, nxt))
@@ -431,9 +431,7 @@ def pinyin_sort_key(name: str) -> str:
             return ""
         if all(_is_han(ch) for ch in whole) and not any(ch in _TRANSLITERATION_DOTS for ch in name):
             surname, given = _split_surname(whole)
-            syllables = (
-                list(COMPOUND_SURNAMES[surname]) if len(surname) == 2 else [_surname_units(surname)[0][0]]
-            )
+            syllables = list(COMPOUND_SURNAMES[surname]) if len(surname) == 2 else [_surname_units(surname)[0][0]]
             if given:
                 syllables += lazy_pinyin(given, style=Style.NORMAL, errors="default")
         else:
