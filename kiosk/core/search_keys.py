@@ -238,6 +238,13 @@ def _split_surname(han: str) -> tuple[str, str]:
     return han[:1], han[1:]
 
 
+@lru_cache(maxsize=65536)
+def _given_combinations(given: str) -> tuple[Reading, ...]:
+    # Given names repeat far more often than whole names, so this cache still hits on a list of
+    # mostly distinct guests.
+    return tuple(_combinations([_char_units(c) for c in given], MAX_READING_COMBINATIONS))
+
+
 @lru_cache(maxsize=16384)
 def _chinese_name_keys(han: str) -> tuple[tuple[str, int], ...]:
     """Keys of a Chinese name (Han characters only, no separators), the name itself first.
@@ -245,18 +252,28 @@ def _chinese_name_keys(han: str) -> tuple[tuple[str, int], ...]:
     Each key once, with its best rank.
     """
     surname, given = _split_surname(han)
-    units = [_surname_units(surname)] + [_char_units(c) for c in given]
+    surname_units = _surname_units(surname)
+    # Ranks are added in increasing order, so setdefault keeps each key's best rank.
     keys: dict[str, int] = {han: RANK_NAME}
-    for full, initials in _combinations(units, MAX_READING_COMBINATIONS):
-        _add(keys, full, RANK_NAME_PINYIN)
-        if len(units) >= 2:  # one letter is no key worth storing
-            _add(keys, initials, RANK_INITIALS)
-    if given:
-        _add(keys, given, RANK_GIVEN)
-        for full, initials in _combinations([_char_units(c) for c in given], MAX_READING_COMBINATIONS):
-            _add(keys, full, RANK_GIVEN)
-            if len(given) >= 2:
-                _add(keys, initials, RANK_GIVEN)
+    if not given:
+        for full, _ in surname_units:
+            keys.setdefault(full, RANK_NAME_PINYIN)
+        return tuple(keys.items())
+    given_combos = _given_combinations(given)
+    if len(surname_units) * len(given_combos) <= MAX_READING_COMBINATIONS:
+        combos = [(sf + gf, si + gi) for sf, si in surname_units for gf, gi in given_combos]
+    else:
+        units = [surname_units] + [_char_units(c) for c in given]
+        combos = _combinations(units, MAX_READING_COMBINATIONS)
+    for full, _ in combos:
+        keys.setdefault(full, RANK_NAME_PINYIN)
+    for _, initials in combos:
+        keys.setdefault(initials, RANK_INITIALS)
+    keys.setdefault(given, RANK_GIVEN)
+    for full, initials in given_combos:
+        keys.setdefault(full, RANK_GIVEN)
+        if len(given) >= 2:
+            keys.setdefault(initials, RANK_GIVEN)
     return tuple(keys.items())
 
 
