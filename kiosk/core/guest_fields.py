@@ -9,9 +9,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from kiosk.i18n import N_, _
 from kiosk.models.categories import CATEGORIES, category_label
+
+# Control characters other than tab/newline/CR (those are whitespace and are folded), plus the
+# bidirectional overrides that can make a badge show something other than what was typed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+# Invisible characters that spreadsheets and web pages leave behind; dropped silently.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+
 
 # --- the fields -------------------------------------------------------------------------------------
 
@@ -95,11 +103,13 @@ CATEGORY_WORDS: dict[str, str] = {
 assert set(CATEGORY_WORDS.values()) == set(CATEGORIES)
 
 
+@lru_cache(maxsize=512)  # a list repeats a handful of words 100,000 times
 def category_for(text: str) -> str | None:
-    """The canonical category code for a cell ("" → "guest"), or None if the word is not known."""
-    if not text:
+    """The canonical category code for a cell (blank → "guest"), or None if the word is not known."""
+    key = " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).split()).casefold()
+    if not key:
         return "guest"
-    return CATEGORY_WORDS.get(" ".join(unicodedata.normalize("NFKC", text).split()).casefold())
+    return CATEGORY_WORDS.get(key)
 
 
 def accepted_categories() -> str:
@@ -110,33 +120,41 @@ def accepted_categories() -> str:
 
 # --- text cells -------------------------------------------------------------------------------------
 
-# Control characters other than tab/newline/CR (those are whitespace and are folded), plus the
-# bidirectional overrides that can make a badge show something other than what was typed.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
-# Invisible characters that spreadsheets and web pages leave behind; dropped silently.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 
 def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
-def clean_text(text: str) -> str:
+def has_invisible(text: str) -> bool:
+    return _INVISIBLE.search(text) is not None
+
+
+def clean_text(text: str, invisible: bool = True) -> str:
     """NFC, invisible characters removed, trimmed, every run of whitespace folded to one space.
 
     Call ``has_control`` on the raw text first: folding would hide control characters that are
-    also whitespace in Python (U+001C–U+001F).
+    also whitespace in Python (U+001C–U+001F). ``invisible=False`` skips looking for zero-width
+    characters (the caller has checked the whole row at once).
     """
+    if not text:
+        return text
     if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+        text = unicodedata.normalize("NFC", text)
+        if invisible:
+            text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
 
 
-def clean_token(text: str) -> str:
+def clean_token(text: str, invisible: bool = True) -> str:
     """Like ``clean_text`` but NFKC, so full-width digits and letters typed with a Chinese IME
     (１３８, ＠, ＦＫ) become ASCII. For phones, e-mails and codes."""
+    if not text:
+        return text
     if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+        text = unicodedata.normalize("NFKC", text)
+        if invisible:
+            text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
 
 
@@ -164,6 +182,8 @@ def normalise_phone(raw: str) -> tuple[str, Callable[[int], str] | None]:
     text = clean_token(raw)
     if not text:
         return "", None
+    if len(text) == MOBILE_DIGITS and text[0] == "1" and text.isascii() and text.isdigit():
+        return text, None  # the common case, 11 plain digits: no pattern needed
     shown = shorten(text)
     if _SCIENTIFIC.match(text):
         return "", lambda row: _(
