@@ -20,8 +20,13 @@ from kiosk.core.demo_data import demo_event
 HEADINGS = ("姓名", "单位", "职务", "手机", "类别", "邮箱", "票号", "备注")
 # The words an organiser types in the category column (the file is Chinese whatever the desk shows).
 CATEGORY_WORDS = {
-    "expert": "专家", "academic": "学者", "enterprise": "企业", "government": "政府", "media": "媒体",
-    "staff": "工作人员", "guest": "嘉宾",
+    "expert": "专家",
+    "academic": "学者",
+    "enterprise": "企业",
+    "government": "政府",
+    "media": "媒体",
+    "staff": "工作人员",
+    "guest": "嘉宾",
 }
 
 
@@ -40,9 +45,18 @@ def write_guest_csv(path: Path, n: int, seed: int = 1) -> Path:
                 phone = f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
             elif style < 0.15:
                 phone = f"+86 {phone}"
-            writer.writerow((guest.name, guest.organisation, guest.title, phone,
-                             CATEGORY_WORDS[guest.category], guest.email,
-                             guest.plain_code, guest.note))
+            writer.writerow(
+                (
+                    guest.name,
+                    guest.organisation,
+                    guest.title,
+                    phone,
+                    CATEGORY_WORDS[guest.category],
+                    guest.email,
+                    guest.plain_code,
+                    guest.note,
+                )
+            )
     return path
 
 

@@ -121,7 +121,6 @@ def accepted_categories() -> str:
 # --- text cells -------------------------------------------------------------------------------------
 
 
-
 def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 

@@ -439,10 +439,15 @@ def _check_row(row: int, cells: list[str]) -> tuple[GuestRow | None, list[RowPro
         for key, raw in zip(gf.FIELDS, cells, strict=True):
             if raw and gf.has_control(raw):
                 controlled.add(key)
-                problems.append(RowProblem(row, _(
-                    "Row {row}: the {field} contains invisible control characters; retype the cell and "
-                    "import again"
-                ).format(row=row, field=_(gf.FIELD_LABELS[key]))))
+                problems.append(
+                    RowProblem(
+                        row,
+                        _(
+                            "Row {row}: the {field} contains invisible control characters; retype the cell and "
+                            "import again"
+                        ).format(row=row, field=_(gf.FIELD_LABELS[key])),
+                    )
+                )
     invisible = not joined.isascii() and gf.has_invisible(joined)
 
     name = gf.clean_text(raw_name, invisible)
@@ -450,19 +455,34 @@ def _check_row(row: int, cells: list[str]) -> tuple[GuestRow | None, list[RowPro
     title = gf.clean_text(raw_title, invisible)
     note = gf.clean_text(raw_note, invisible)
     if not name and "name" not in controlled:
-        problems.append(RowProblem(row, _(
-            "Row {row}: the name is missing; fill it in or delete the row, then import again"
-        ).format(row=row)))
-    if (len(name) > gf.NAME_MAX or len(organisation) > gf.ORGANISATION_MAX or len(title) > gf.TITLE_MAX
-            or len(note) > gf.NOTE_MAX):
-        for key, value, limit in (("name", name, gf.NAME_MAX),
-                                  ("organisation", organisation, gf.ORGANISATION_MAX),
-                                  ("title", title, gf.TITLE_MAX), ("note", note, gf.NOTE_MAX)):
+        problems.append(
+            RowProblem(
+                row,
+                _("Row {row}: the name is missing; fill it in or delete the row, then import again").format(row=row),
+            )
+        )
+    if (
+        len(name) > gf.NAME_MAX
+        or len(organisation) > gf.ORGANISATION_MAX
+        or len(title) > gf.TITLE_MAX
+        or len(note) > gf.NOTE_MAX
+    ):
+        for key, value, limit in (
+            ("name", name, gf.NAME_MAX),
+            ("organisation", organisation, gf.ORGANISATION_MAX),
+            ("title", title, gf.TITLE_MAX),
+            ("note", note, gf.NOTE_MAX),
+        ):
             if len(value) > limit:
-                problems.append(RowProblem(row, _(
-                    "Row {row}: the {field} “{value}” is longer than {limit} characters; shorten it and "
-                    "import again"
-                ).format(row=row, field=_(gf.FIELD_LABELS[key]), value=gf.shorten(value), limit=limit)))
+                problems.append(
+                    RowProblem(
+                        row,
+                        _(
+                            "Row {row}: the {field} “{value}” is longer than {limit} characters; shorten it and "
+                            "import again"
+                        ).format(row=row, field=_(gf.FIELD_LABELS[key]), value=gf.shorten(value), limit=limit),
+                    )
+                )
 
     phone = ""
     if raw_phone and "phone" not in controlled:
@@ -475,32 +495,52 @@ def _check_row(row: int, cells: list[str]) -> tuple[GuestRow | None, list[RowPro
         found = gf.category_for(raw_category)
         if found is None:
             word = gf.clean_text(raw_category)
-            problems.append(RowProblem(row, _(
-                "Row {row}: category “{value}” is not known; use one of: {accepted}; then import again"
-            ).format(row=row, value=gf.shorten(word), accepted=gf.accepted_categories())))
+            problems.append(
+                RowProblem(
+                    row,
+                    _("Row {row}: category “{value}” is not known; use one of: {accepted}; then import again").format(
+                        row=row, value=gf.shorten(word), accepted=gf.accepted_categories()
+                    ),
+                )
+            )
         else:
             category = found
 
     email = gf.clean_token(raw_email, invisible).lower() if raw_email else ""
     if email and "email" not in controlled and not gf.email_ok(email):
-        problems.append(RowProblem(row, _(
-            "Row {row}: e-mail “{value}” is not a valid address; correct it (it should look like "
-            "name@example.com) or leave it empty, then import again"
-        ).format(row=row, value=gf.shorten(email))))
+        problems.append(
+            RowProblem(
+                row,
+                _(
+                    "Row {row}: e-mail “{value}” is not a valid address; correct it (it should look like "
+                    "name@example.com) or leave it empty, then import again"
+                ).format(row=row, value=gf.shorten(email)),
+            )
+        )
 
     code = gf.clean_token(raw_code, invisible)
     if code and "plain_code" not in controlled:
         if len(code) > gf.CODE_MAX:
-            problems.append(RowProblem(row, _(
-                "Row {row}: ticket code “{value}” is longer than {limit} characters; correct it and "
-                "import again"
-            ).format(row=row, value=gf.shorten(code), limit=gf.CODE_MAX)))
+            problems.append(
+                RowProblem(
+                    row,
+                    _(
+                        "Row {row}: ticket code “{value}” is longer than {limit} characters; correct it and "
+                        "import again"
+                    ).format(row=row, value=gf.shorten(code), limit=gf.CODE_MAX),
+                )
+            )
         if gf.is_our_prefix(code):
-            problems.append(RowProblem(row, _(
-                "Row {row}: ticket code “{value}” starts with “FK” and a letter, which is reserved for "
-                "the codes this system signs itself; give the guest another code or leave it empty, "
-                "then import again"
-            ).format(row=row, value=gf.shorten(code))))
+            problems.append(
+                RowProblem(
+                    row,
+                    _(
+                        "Row {row}: ticket code “{value}” starts with “FK” and a letter, which is reserved for "
+                        "the codes this system signs itself; give the guest another code or leave it empty, "
+                        "then import again"
+                    ).format(row=row, value=gf.shorten(code)),
+                )
+            )
 
     if problems:
         return None, problems
