@@ -216,7 +216,7 @@ class _BadgeDrawer:
         c.restoreState()
 
     def draw(self, badge: BadgeData, ox: float, oy: float) -> None:
-        who = f"badge of {badge.name!r} (guest {badge.guest_id})"
+        who = _("badge of {name} (guest {guest_id})").format(name=badge.name, guest_id=badge.guest_id)
         cat_color = self.layout.category_colors.get(badge.category, UNKNOWN_CATEGORY_COLOR)
         # Check every glyph before the first stroke, so a failing badge leaves no half-drawn cell.
         texts = []
@@ -259,7 +259,7 @@ class _BadgeDrawer:
             # separators
             text = text.strip(" ·|/-—,，")
         elif element.field is None:
-            text = _(element.text or "") if element.translate else (element.text or "")
+            text = _(element.text) if element.translate and element.text else (element.text or "")
         elif element.field == "category_label":
             text = category_label(badge.category)
         else:

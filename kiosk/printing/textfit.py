@@ -78,9 +78,7 @@ def _break_points(text: str) -> list[tuple[int, float]]:
             points.append((i, 1.0))
         elif before in "-/" and not before.isspace() and i >= 2 and text[i - 2].isalnum():
             points.append((i, 0.95))
-        elif before in "）)】」』》〉":
-            points.append((i, 1.0))
-        elif after in "（(【「『《〈":
+        elif before in "）)】」』》〉" or after in "（(【「『《〈":
             points.append((i, 1.0))
         elif is_cjk(before) or is_cjk(after):
             points.append((i, _CJK_BREAK_PENALTY))
