@@ -102,6 +102,9 @@ def decode(text: str) -> Credential:
         raise MalformedCredential("not Base32") from None
     if len(raw) != RAW_BYTES:
         raise MalformedCredential("wrong length")
+    if base64.b32encode(raw).decode("ascii").rstrip("=") != encoded:
+        # The last character carries 3 unused bits: only the canonical spelling is a credential.
+        raise MalformedCredential("not canonical Base32")
     body, signature = raw[: _BODY.size], raw[_BODY.size :]
     version_kind, key_id, tag, subject, category, days, serial = _BODY.unpack(body)
     if version_kind >> 4 != VERSION:

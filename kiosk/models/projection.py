@@ -181,7 +181,7 @@ def _new_guest_row(guest_id: str, fields: dict[str, Any], entry: Entry) -> dict[
     stamp = _stamp(entry)
     row["id"] = guest_id
     row["stub"] = False
-    row["versions"] = json.dumps({name: stamp for name in fields}, separators=(",", ":"))
+    row["versions"] = json.dumps({name: stamp for name in fields}, separators=(",", ":"), sort_keys=True)
     return row
 
 
@@ -209,7 +209,7 @@ def _apply_guest_set(entry: Entry) -> None:
     assignments = ", ".join(f"{name} = ?" for name in winners)
     connection.execute(
         f"UPDATE guest SET {assignments}{', ' if winners else ''}stub = 0, versions = ? WHERE id = ?",
-        (*winners.values(), json.dumps(versions, separators=(",", ":")), guest_id),
+        (*winners.values(), json.dumps(versions, separators=(",", ":"), sort_keys=True), guest_id),
     )
     if _INDEXED_FIELDS & winners.keys():
         _index_guest(connection, guest_id, row)
@@ -306,7 +306,7 @@ def _apply_versioned(table: str, key_column: str, key: str, fields: dict[str, An
         assignments = ", ".join(f"{name} = ?" for name in winners)
         connection.execute(
             f"UPDATE {table} SET {assignments}, versions = ? WHERE {key_column} = ?",
-            (*winners.values(), json.dumps(versions, separators=(",", ":")), key),
+            (*winners.values(), json.dumps(versions, separators=(",", ":"), sort_keys=True), key),
         )
 
 

@@ -1,6 +1,7 @@
 """Search keys for finding a guest at the desk: names, pinyin, initials, organisation, phone tail.
 
-Pure functions, no database, no Qt. The caller stores the keys of `guest_keys` in
+Pure functions, no database, no Qt. It lives in kiosk.models because the projection keeps the
+search tables up to date as entries are applied (locally and from sync). The caller stores the keys of `guest_keys` in
 `search_key(key, guest_id, rank)` and the keys of `organisation_keys` in `org_key(key, organisation)`,
 and looks a query up by prefix: ``key GLOB query_key(q) || '*'``, best (lowest) rank per guest, exact
 matches before prefix matches.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.search_keys import (
+from kiosk.models.search_keys import (
     RANK_CODE,
     RANK_GIVEN,
     RANK_INITIALS,

@@ -1,0 +1,399 @@
+"""The ``kiosk`` command line: the same services as the window, JSON out. Never imports Qt.
+
+Exit codes: 0 success (for ``scan``: ok or warn); 1 refused or failed, with
+``{"error": code, "message": text}`` (for ``scan``: the verdict); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kiosk.i18n import LANGUAGES, _, set_language
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A command failed in a way the user can fix; ``code`` is stable, ``message`` translated."""
+
+    def __init__(self, code: str, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.exit_code = exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Forum Kiosk: front-desk check-in.")
+    parser.add_argument("--data", type=Path, help="data folder holding one event (default: the platform's)")
+    parser.add_argument("--mode", choices=("desk", "self-service"), default="desk")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), help="language (zh or en)")
+    parser.add_argument("--station", help="this desk's station name (default: configured, else host name)")
+    parser.add_argument("--operator", help="the volunteer on duty")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="create the demo event")
+    demo.add_argument("--guests", type=int, default=300)
+    demo.add_argument("--json", action="store_true")
+
+    init = commands.add_parser("init", help="create an empty event")
+    init.add_argument("--name", required=True)
+    init.add_argument("--date", required=True, help="YYYY-MM-DD")
+    init.add_argument("--venue", default="")
+    init.add_argument("--timezone", default="Asia/Shanghai")
+    init.add_argument("--json", action="store_true")
+
+    event = commands.add_parser("event", help="show the event")
+    event.add_argument("--json", action="store_true")
+
+    session = commands.add_parser("session", help="add or change a session")
+    session.add_argument("code")
+    session.add_argument("--name", required=True)
+    session.add_argument("--categories", required=True, help="comma-separated category codes")
+    session.add_argument("--json", action="store_true")
+
+    importing = commands.add_parser("import", help="import or merge a guest list (CSV or XLSX)")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--dry-run", action="store_true")
+    importing.add_argument("--json", action="store_true")
+
+    guests = commands.add_parser("guests", help="list guests")
+    guests.add_argument("--json", action="store_true")
+
+    credential = commands.add_parser("credential", help="a guest's current code")
+    credential.add_argument("guest_id")
+    credential.add_argument("--reissue", action="store_true", help="issue a new code; the old one is revoked")
+    credential.add_argument("--png", type=Path, help="also write the QR code as a PNG")
+    credential.add_argument("--json", action="store_true")
+
+    all_credentials = commands.add_parser("credentials", help="every guest's current code")
+    all_credentials.add_argument("--json", action="store_true")
+
+    scan = commands.add_parser("scan", help="check in by code")
+    scan.add_argument("text", nargs="?")
+    scan.add_argument("--stdin", action="store_true", help="one code per line, one JSON verdict per line")
+    scan.add_argument("--station")
+    scan.add_argument("--session")
+    scan.add_argument("--json", action="store_true")
+
+    undo = commands.add_parser("undo", help="undo a check-in")
+    undo.add_argument("checkin_id")
+    undo.add_argument("--json", action="store_true")
+
+    search = commands.add_parser("search", help="find guests by name, pinyin, organisation or phone tail")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--json", action="store_true")
+
+    stats = commands.add_parser("stats", help="expected and arrived")
+    stats.add_argument("--json", action="store_true")
+
+    backup = commands.add_parser("backup", help="back up the database now")
+    backup.add_argument("--json", action="store_true")
+    return parser
+
+
+# --- output -------------------------------------------------------------------------------------------
+
+
+def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) and len(data) > 50 else 2))
+    else:
+        print(text() if callable(text) else text)
+
+
+def _guest_line(guest: dict[str, Any]) -> str:
+    arrived = f"  ✔ {guest['checked_in'][11:16]} {guest['station']}" if guest["checked_in"] else ""
+    return f"{guest['id']}  {guest['name']}  {guest['organisation']}  {guest['title']}  [{guest['category']}]{arrived}"
+
+
+# --- commands -----------------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace):
+    from kiosk.core.desk import open_desk
+
+    desk = open_desk(args.data)
+    if args.station:
+        desk.station = args.station.strip()[:100]
+    if args.operator:
+        desk.set_operator(args.operator)
+    return desk
+
+
+def _cmd_demo(args, desk) -> int:
+    from kiosk.core.demo import create_demo
+
+    if not 1 <= args.guests <= 200_000:
+        raise CommandError("usage", _("--guests must be between 1 and 200000."), EXIT_USAGE)
+    event = create_demo(desk, guests=args.guests)
+    _emit(args, _event_json(desk), _("Demo event created: {name}").format(name=event.name))
+    return EXIT_OK
+
+
+def _cmd_init(args, desk) -> int:
+    try:
+        date.fromisoformat(args.date)
+    except ValueError:
+        raise CommandError("usage", _("The date must look like 2027-06-30."), EXIT_USAGE) from None
+    try:
+        ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError("usage", _("Unknown time zone: {zone}").format(zone=args.timezone), EXIT_USAGE) from None
+    if not args.name.strip():
+        raise CommandError("usage", _("The event needs a name."), EXIT_USAGE)
+    event = desk.create_event(name=args.name.strip(), date_text=args.date, venue=args.venue, timezone=args.timezone)
+    _emit(args, _event_json(desk), _("Event created: {name}").format(name=event.name))
+    return EXIT_OK
+
+
+def _event_json(desk) -> dict[str, Any]:
+    event = desk.require_event()
+    return {
+        "id": event.id,
+        "name": event.name,
+        "date": event.date,
+        "venue": event.venue,
+        "timezone": event.timezone,
+        "sessions": [{"code": s["code"], "name": s["name"], "categories": s["categories"]} for s in desk.sessions()],
+    }
+
+
+def _cmd_event(args, desk) -> int:
+    data = _event_json(desk)
+    sessions = "\n".join(f"  {s['code']}: {s['name']} ({', '.join(s['categories'])})" for s in data["sessions"])
+    _emit(args, data, f"{data['name']}\n{data['date']}  {data['venue']}  ({data['timezone']})\n{sessions}")
+    return EXIT_OK
+
+
+def _cmd_session(args, desk) -> int:
+    from kiosk.models.categories import CATEGORIES
+
+    categories = [c.strip() for c in args.categories.split(",") if c.strip()]
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if unknown or not categories:
+        raise CommandError(
+            "usage", _("Categories must be among: {names}").format(names=", ".join(CATEGORIES)), EXIT_USAGE
+        )
+    desk.set_session(args.code.strip()[:20], args.name.strip(), categories)
+    return _cmd_event(args, desk)
+
+
+def _cmd_import(args, desk) -> int:
+    from kiosk.core.guest_file import GuestFileError
+    from kiosk.core.importing import import_guests
+
+    desk.require_event()
+    try:
+        report = import_guests(desk, args.file, dry_run=args.dry_run)
+    except GuestFileError as error:
+        raise CommandError("bad_file", str(error)) from None
+    data = report.to_json()
+
+    def text() -> str:
+        lines = [
+            _("Imported {n} new guests, updated {m}, unchanged {k}.").format(
+                n=report.imported, m=report.updated, k=report.unchanged
+            )
+            if not report.errors
+            else _("Nothing was imported: fix these rows and import again.")
+        ]
+        if report.dry_run and not report.errors:
+            lines.insert(0, _("Dry run: nothing was written."))
+        lines += [f"  {error['message']}" for error in report.errors]
+        lines += [
+            "  " + _("Row {row} duplicates row {first}: {name}").format(row=d["row"], first=d["first_row"], name=d["name"])
+            for d in report.duplicates
+        ]
+        for change in report.changes[:200]:
+            fields = "; ".join(f"{k}: {old} → {new}" for k, (old, new) in change["fields"].items())
+            lines.append(f"  {change['name']}: {fields}")
+        return "\n".join(lines)
+
+    _emit(args, data, text)
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
+def _cmd_guests(args, desk) -> int:
+    from kiosk.core.guests import GuestService
+
+    event = desk.event
+    guests = [guest.to_json(event) for guest in GuestService(desk).all()]
+    _emit(args, guests, lambda: "\n".join(_guest_line(g) for g in guests))
+    return EXIT_OK
+
+
+def _cmd_credential(args, desk) -> int:
+    from kiosk.core.issuing import IssuingService, UnknownGuest
+
+    desk.require_event()
+    try:
+        issued = IssuingService(desk).current(args.guest_id, reissue=args.reissue)
+    except UnknownGuest:
+        raise CommandError("unknown_guest", _("No guest has the id {id}.").format(id=args.guest_id)) from None
+    if args.png:
+        import qrcode
+
+        image = qrcode.make(issued.text, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        image.save(args.png)
+    _emit(args, {"guest_id": issued.guest_id, "text": issued.text}, issued.text)
+    return EXIT_OK
+
+
+def _cmd_credentials(args, desk) -> int:
+    from kiosk.core.issuing import IssuingService
+
+    desk.require_event()
+    issued = IssuingService(desk).all_current()
+    data = [{"guest_id": code.guest_id, "text": code.text} for code in issued]
+    _emit(args, data, lambda: "\n".join(f"{c['guest_id']}\t{c['text']}" for c in data))
+    return EXIT_OK
+
+
+def _cmd_scan(args, desk) -> int:
+    from kiosk.core.checkin import CheckinService
+    from kiosk.core.writer import Writer
+
+    desk.require_event()
+    station = (args.station or desk.station).strip()[:100]
+    service = CheckinService(desk)
+    if args.stdin:
+        writer = Writer()
+        try:
+            for line in sys.stdin:
+                verdict = writer.run(service.scan, line, station, args.session)
+                # Printed only after scan() returned, i.e. after the commit: a reported check-in is durable.
+                sys.stdout.write(json.dumps(verdict.to_json(desk), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+        finally:
+            writer.close()
+        return EXIT_OK
+    if args.text is None:
+        raise CommandError("usage", _("Give the scanned text, or --stdin."), EXIT_USAGE)
+    verdict = service.scan(args.text, station, args.session)
+    data = verdict.to_json(desk)
+    _emit(args, data, lambda: _verdict_text(data))
+    return EXIT_FAILED if verdict.status == "refused" else EXIT_OK
+
+
+def _verdict_text(data: dict[str, Any]) -> str:
+    mark = {"ok": "✔", "warn": "!", "refused": "✘"}[data["status"]]
+    guest = data["guest"]
+    who = f"  {guest['name']}  {guest['organisation']}" if guest else ""
+    return f"{mark} {data['message']}{who}"
+
+
+def _cmd_undo(args, desk) -> int:
+    from kiosk.core.checkin import CheckinService
+
+    try:
+        guest = CheckinService(desk).undo(args.checkin_id)
+    except LookupError:
+        raise CommandError("unknown_checkin", _("No check-in has the id {id}.").format(id=args.checkin_id)) from None
+    data = {"undone": args.checkin_id, "guest": guest.to_json(desk.event)}
+    _emit(args, data, _("Check-in undone: {name}").format(name=guest.name))
+    return EXIT_OK
+
+
+def _cmd_search(args, desk) -> int:
+    from kiosk.core.search import search
+
+    guests = [guest.to_json(desk.event) for guest in search(args.query, limit=max(1, min(args.limit, 1000)))]
+    _emit(args, guests, lambda: "\n".join(_guest_line(g) for g in guests) or _("No guest found."))
+    return EXIT_OK
+
+
+def _cmd_stats(args, desk) -> int:
+    from kiosk.core.stats import compute
+
+    data = compute().to_json()
+
+    def text() -> str:
+        lines = [_("Arrived {arrived} of {expected}").format(**data)]
+        lines += [f"  {name}: {c['arrived']}/{c['expected']}" for name, c in data["by_category"].items()]
+        lines += [f"  [{code}] {c['arrived']}/{c['expected']}" for code, c in data["by_session"].items()]
+        return "\n".join(lines)
+
+    _emit(args, data, text)
+    return EXIT_OK
+
+
+def _cmd_backup(args, desk) -> int:
+    from kiosk.core.backup import backup_now
+
+    path = backup_now(desk.data_dir, "manual")
+    _emit(args, {"backup": str(path)}, str(path))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
+    "demo": _cmd_demo,
+    "init": _cmd_init,
+    "event": _cmd_event,
+    "session": _cmd_session,
+    "import": _cmd_import,
+    "guests": _cmd_guests,
+    "credential": _cmd_credential,
+    "credentials": _cmd_credentials,
+    "scan": _cmd_scan,
+    "undo": _cmd_undo,
+    "search": _cmd_search,
+    "stats": _cmd_stats,
+    "backup": _cmd_backup,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command; every failure becomes exit 1 (or 2) with a message, never a traceback."""
+    from kiosk.core.desk import EventExists, NoEvent
+    from kiosk.core.keys import KeyFileError
+    from kiosk.models.migrations import NewerSchema
+
+    set_language(args.lang or "zh")
+    desk = None
+    try:
+        desk = _open(args)
+        if desk.copied_from:
+            print(
+                _("Warning: this data folder was copied from another machine; this desk is now a new device."),
+                file=sys.stderr,
+            )
+        return COMMANDS[args.command](args, desk)
+    except CommandError as error:
+        return _fail(args, error.code, error.message, error.exit_code)
+    except NoEvent:
+        return _fail(args, "no_event", _("There is no event in this data folder yet: run 'kiosk demo' or 'kiosk init'."))
+    except EventExists as error:
+        return _fail(args, "event_exists", _("This data folder already holds an event: {name}").format(name=error))
+    except KeyFileError as error:
+        return _fail(args, "key_file", str(error))
+    except NewerSchema:
+        return _fail(args, "newer_schema", _("This data folder was written by a newer Forum Kiosk. Update the app."))
+    except OSError as error:
+        return _fail(args, "io", _("Could not read or write a file: {error}").format(error=error))
+    finally:
+        if desk is not None:
+            desk.close()
+
+
+def _fail(args: argparse.Namespace, code: str, message: str, exit_code: int = EXIT_FAILED) -> int:
+    if getattr(args, "json", False) or getattr(args, "stdin", False):
+        print(json.dumps({"error": code, "message": message}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+    return exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        raise CommandError("usage", "no command", EXIT_USAGE)
+    return run(args)

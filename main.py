@@ -1,0 +1,5 @@
+import sys
+
+from kiosk.app import main
+
+sys.exit(main())

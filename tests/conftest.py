@@ -1,0 +1,32 @@
+"""Shared set-up for the whole suite. Qt must not abort on a machine without a display."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("KIOSK_CONFIG_DIR", os.path.join(os.environ.get("TMPDIR", "/tmp"), "kiosk-test-config"))
+
+import pytest  # noqa: E402
+
+from tests.helpers.desks import make_desk  # noqa: E402
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """A desk on a fresh data folder holding an empty event (this process is its organiser)."""
+    opened = make_desk(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_desk(tmp_path):
+    """A desk holding the demo event with 60 guests."""
+    from kiosk.core.demo import create_demo
+    from kiosk.core.desk import Desk
+
+    opened = Desk(tmp_path / "data")
+    create_demo(opened, guests=60)
+    yield opened
+    opened.close()
