@@ -17,9 +17,11 @@ import gc
 import io
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kiosk.core import guest_fields as gf
 from kiosk.i18n import _
@@ -107,13 +109,13 @@ def _read(path: Path, data: bytes, progress: Progress | None) -> ParsedGuestFile
             ).format(name=name)
         )
     if data.startswith(_ZIP_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
-        records = _xlsx_records(path, data)
-        return _parse_records(records, name, "xlsx", progress)
+        with _xlsx_rows(name, data) as (rows, declared):
+            return _parse_records(rows, name, "xlsx", progress, declared)
     first_error: GuestFileError | None = None
     for text, encoding in _decodings(data, name):
         records = _csv_records(text, name)
         try:
-            return _parse_records(records, name, encoding, progress, header_only_errors=True)
+            return _parse_records(records, name, encoding, progress, len(records), header_only_errors=True)
         except _WrongHeader as wrong:
             # A misjudged encoding shows as mojibake headings; try the next plausible encoding.
             first_error = first_error or wrong.error
@@ -253,44 +255,51 @@ def _not_a_workbook(name: str) -> str:
     ).format(name=name)
 
 
-def _xlsx_records(path: Path, data: bytes) -> list[list[str]]:
-    name = path.name
+@contextmanager
+def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple[Iterator[list[str]], int | None]]:
+    """The first sheet's rows as text, read as they are needed, and the row count the sheet declares
+    (None if it declares none). The workbook stays open inside the ``with``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if "xl/workbook.xml" not in {member.filename for member in members}:
                 raise GuestFileError(_not_a_workbook(name))
-            if sum(member.file_size for member in members) > MAX_XLSX_UNPACKED_BYTES:
-                raise GuestFileError(_too_big(name, sum(member.file_size for member in members)))
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > MAX_XLSX_UNPACKED_BYTES:
+                raise GuestFileError(_too_big(name, unpacked))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise GuestFileError(_not_a_workbook(name)) from None
 
     from openpyxl import load_workbook  # imported late: CSV imports never pay for it
 
-    records: list[list[str]] = []
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it skips (styles, data validation); none matter here.
-            warnings.simplefilter("ignore")
+    with warnings.catch_warnings():
+        # openpyxl warns about features it skips (styles, data validation); none matter here.
+        warnings.simplefilter("ignore")
+        try:
             # data_only: a formula cell gives the value the organiser saw, not the formula.
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheets = workbook.worksheets
-                if not sheets:
-                    raise GuestFileError(_empty(name))
-                sheet = sheets[0]
-                sheet.reset_dimensions()  # some tools write a wrong size; read what is really there
-                for values in sheet.iter_rows(values_only=True):
-                    records.append([_cell_text(value) for value in values[:MAX_COLUMNS]])
-                    if len(records) > MAX_ROWS + 1000:
-                        raise GuestFileError(_too_many_rows(name))
-            finally:
-                workbook.close()
+            sheets = workbook.worksheets
+        except Exception:  # openpyxl raises many kinds of error on damaged files; all mean the same
+            raise GuestFileError(_not_a_workbook(name)) from None
+        try:
+            if not sheets:
+                raise GuestFileError(_empty(name))
+            sheet = sheets[0]
+            declared = sheet.max_row if isinstance(sheet.max_row, int) else None
+            sheet.reset_dimensions()  # some tools write a wrong size; read what is really there
+            yield _xlsx_values(sheet, name), declared
+        finally:
+            workbook.close()
+
+
+def _xlsx_values(sheet: Any, name: str) -> Iterator[list[str]]:
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in values[:MAX_COLUMNS]]
     except GuestFileError:
         raise
-    except Exception:  # openpyxl raises many kinds of error on damaged files; all mean the same
+    except Exception:  # a damaged sheet fails while it is being read
         raise GuestFileError(_not_a_workbook(name)) from None
-    return records
 
 
 def _cell_text(value: object) -> str:
@@ -370,35 +379,44 @@ def _columns(headings: list[str], name: str) -> dict[str, int]:
 
 
 def _parse_records(
-    records: list[list[str]],
+    records: Iterable[list[str]],
     name: str,
     encoding: str,
     progress: Progress | None,
+    declared_rows: int | None,
     header_only_errors: bool = False,
 ) -> ParsedGuestFile:
-    header_index = next((i for i, record in enumerate(records) if any(c.strip() for c in record)), None)
-    if header_index is None:
+    """Check every row after the heading row. ``declared_rows`` (all rows, heading included) sizes the
+    progress reports; when it is None they say total 0 until the end."""
+    records = iter(records)
+    header_row = 0
+    for header_row, record in enumerate(records, start=1):  # noqa: B007 (used after the loop)
+        if "".join(record).strip():
+            break
+    else:
         raise GuestFileError(_empty(name))
     try:
-        columns = _columns(records[header_index], name)
+        columns = _columns(record, name)
     except _WrongHeader as wrong:
         if header_only_errors:
             raise
         raise wrong.error from None
-    if len(records) - header_index - 1 > MAX_ROWS:
-        raise GuestFileError(_too_many_rows(name))
 
     result = ParsedGuestFile(encoding=encoding)
     order = [columns.get(f, -1) for f in gf.FIELDS]
-    total = len(records) - header_index - 1
+    total = max(declared_rows - header_row, 0) if declared_rows else 0
     by_phone: dict[str, int] = {}
     by_name: dict[tuple[str, str], tuple[int, str]] = {}
-    for offset, record in enumerate(records[header_index + 1 :]):
-        if progress is not None and offset % _PROGRESS_EVERY == 0:
-            progress(offset, total)
+    count = 0
+    for done, record in enumerate(records):
+        count = done + 1
+        if done % _PROGRESS_EVERY == 0 and progress is not None:
+            progress(min(done, total) if total else done, total)
+        if done >= MAX_ROWS:
+            raise GuestFileError(_too_many_rows(name))
         if not "".join(record).strip():
             continue  # blank rows are left out silently
-        row = header_index + 2 + offset
+        row = header_row + 1 + done
         width = len(record)
         cells = [record[i] if 0 <= i < width else "" for i in order]
         guest, problems = _check_row(row, cells)
@@ -422,7 +440,7 @@ def _parse_records(
         by_name.setdefault(key, (row, guest.phone))
         result.rows.append(guest)
     if progress is not None:
-        progress(total, total)
+        progress(count, count)
     if not result.rows and not result.errors and not result.duplicates:
         raise GuestFileError(_empty(name))
     return result
