@@ -141,9 +141,10 @@ def render_badge(badge: BadgeData, layout: Layout | str = "badge-90x130", **kwar
 def _prefetched(badges: Iterator[BadgeData], workers: int | None) -> Iterator[BadgeData]:
     """Yield the badges, encoding the QR codes of the next chunk on other cores meanwhile."""
     chunk = list(islice(badges, _CHUNK))
-    use_pool = workers != 1 and (os.cpu_count() or 1) > 1
+    n_workers = workers or os.cpu_count() or 1
+    use_pool = n_workers > 1
     pool: ProcessPoolExecutor | None = None
-    pending: tuple[list[str], Future] | None = None
+    pending: list[tuple[list[str], Future]] = []
     seen = 0
     try:
         while chunk:
@@ -151,17 +152,18 @@ def _prefetched(badges: Iterator[BadgeData], workers: int | None) -> Iterator[Ba
             seen += len(chunk)
             if use_pool and upcoming and pool is None and seen + len(upcoming) >= _POOL_FROM:
                 # spawn: safe from a Qt worker thread, where fork is not
-                pool = ProcessPoolExecutor(
-                    max_workers=workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
-                )
+                pool = ProcessPoolExecutor(max_workers=n_workers,
+                                           mp_context=multiprocessing.get_context("spawn"))
             if pool is not None and upcoming:
                 texts = [b.credential for b in upcoming]
-                pending = (texts, pool.submit(qr.encode_list, texts))
+                step = -(-len(texts) // n_workers)
+                for i in range(0, len(texts), step):
+                    part = texts[i:i + step]
+                    pending.append((part, pool.submit(qr.encode_list, part)))
             yield from chunk
-            if pending is not None:
-                texts, future = pending
+            for texts, future in pending:
                 qr.remember_many(texts, future.result())
-                pending = None
+            pending.clear()
             chunk = upcoming
     finally:
         if pool is not None:

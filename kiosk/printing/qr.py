@@ -37,6 +37,11 @@ class QrSymbol:
     size: int  # modules per side, quiet zone included
     rects: tuple[tuple[int, int, int, int], ...]
 
+    @property
+    def path_ops(self) -> str:
+        """The rectangles as PDF path operators filled with the nonzero rule ("x y w h re ... f")."""
+        return "\n".join(f"{x} {y} {w} {h} re" for x, y, w, h in self.rects) + "\nf"
+
 
 def error_correction_for(text: str) -> int:
     """Q for short codes, M up to ~160 characters, L beyond (keeps the symbol version ≤ 10)."""
@@ -63,13 +68,15 @@ def encode(text: str, *, fast: bool | None = None) -> QrSymbol:
 
 
 def _encode(text: str, fast: bool) -> QrSymbol:
-    code = qrcode.QRCode(
-        error_correction=error_correction_for(text),
-        border=QUIET_ZONE,
-        mask_pattern=FAST_MASK if fast else None,
-    )
+    ec = error_correction_for(text)
+    # Base32 credentials of one length always need the same symbol version: find it once.
+    version = _versions.get((len(text), ec)) if fast else None
+    code = qrcode.QRCode(version=version, error_correction=ec, border=QUIET_ZONE,
+                         mask_pattern=FAST_MASK if fast else None)
     code.add_data(text)
-    code.make(fit=True)
+    code.make(fit=version is None)
+    if fast:
+        _versions[(len(text), ec)] = code.version
     matrix = code.get_matrix()  # quiet zone included
     return QrSymbol(text, len(matrix), tuple(_rects(matrix)))
 
@@ -122,6 +129,7 @@ def _encode_for_pool(text: str) -> QrSymbol:
     return _encode(text, bool(_RANDOM_LOOKING.match(text)))
 
 
+_versions: dict[tuple[int, int], int] = {}
 CACHE_SIZE = 16384
 _cache: dict[tuple[str, bool], QrSymbol] = {}
 _cache_lock = threading.Lock()
