@@ -225,7 +225,7 @@ def _unknown_encoding(name: str) -> str:
 
 
 def _csv_records(text: str, name: str) -> list[list[str]]:
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "")  # lazily: no copy
     counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     try:

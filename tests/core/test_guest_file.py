@@ -520,6 +520,14 @@ def test_progress_reaches_the_end(tmp_path):
     assert [done for done, _total in seen] == sorted(done for done, _total in seen)
 
 
+def test_workbook_progress_uses_the_size_the_sheet_declares(tmp_path):
+    seen: list[tuple[int, int]] = []
+    path = write_xlsx(tmp_path / "guests.xlsx", [["姓名"], *[[f"嘉宾{i}"] for i in range(4500)]])
+    parsed = read_guest_file(path, progress=lambda done, total: seen.append((done, total)))
+    assert len(parsed.rows) == 4500
+    assert seen == [(0, 4500), (2000, 4500), (4000, 4500), (4500, 4500)]
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=st.one_of(
     st.binary(max_size=2000),
@@ -538,3 +546,25 @@ def test_arbitrary_bytes_never_raise_anything_but_guest_file_error(tmp_path, con
     else:
         assert all(problem.message for problem in parsed.errors)
         assert all(row.name for row in parsed.rows)
+
+
+_cells = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=80),
+    st.integers(min_value=-(10**18), max_value=10**18),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_cells, max_size=10), max_size=12))
+def test_arbitrary_workbook_cells_never_raise_anything_but_guest_file_error(tmp_path, rows):
+    path = write_xlsx(tmp_path / "fuzz.xlsx", [ZH_HEADINGS, *rows])
+    try:
+        parsed = read_guest_file(path)
+    except GuestFileError as error:
+        assert str(error)
+    else:
+        assert all(problem.message for problem in parsed.errors)
+        assert all("e+" not in row.phone and "e+" not in row.plain_code for row in parsed.rows)
