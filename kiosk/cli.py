@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="check in by code")
     scan.add_argument("text", nargs="?")
     scan.add_argument("--stdin", action="store_true", help="one code per line, one JSON verdict per line")
-    scan.add_argument("--station")
+    # Own dest: a subcommand default would overwrite the global --station in the namespace.
+    scan.add_argument("--station", dest="scan_station", metavar="NAME")
     scan.add_argument("--session")
     scan.add_argument("--json", action="store_true")
 
@@ -263,7 +264,7 @@ def _cmd_scan(args, desk) -> int:
     from kiosk.core.writer import Writer
 
     desk.require_event()
-    station = (args.station or desk.station).strip()[:100]
+    station = (args.scan_station or desk.station).strip()[:100]
     service = CheckinService(desk)
     if args.stdin:
         writer = Writer()

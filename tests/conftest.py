@@ -7,9 +7,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("KIOSK_CONFIG_DIR", os.path.join(os.environ.get("TMPDIR", "/tmp"), "kiosk-test-config"))
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.helpers.desks import make_desk  # noqa: E402
+from tests.helpers.desks import make_desk
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ class BackupScheduler:
             try:
                 self.last = backup_now(self.data_dir)
                 self.error = None
-            except Exception as error:  # noqa: BLE001 - a failed backup must not stop the desk
+            except Exception as error:
                 self.error = error
             next_run = time.monotonic() + self.interval
         if not db.is_closed():

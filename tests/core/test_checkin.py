@@ -152,7 +152,6 @@ def test_signed_guest_unknown_to_this_desk_is_admitted_by_category(desk):
 
 def test_walk_in_codes_signed_by_this_desk_work_here(tmp_path):
     from kiosk.core.desk import Desk
-
     from tests.helpers.desks import make_desk
 
     organiser = make_desk(tmp_path / "organiser")
