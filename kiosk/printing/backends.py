@@ -216,7 +216,8 @@ class CupsBackend:
         status = _IPP_STATES.get(state)
         if status is None:
             raise PrintError(f"unexpected job-state {state!r} for {queue}-{number}")
-        reason = ", ".join(r for r in (reasons, message) if r and r != "none")
+        parts = [state] if status is JobStatus.FAILED else []  # "canceled" / "aborted" say the most
+        reason = ", ".join(r for r in (*parts, reasons, message) if r and r != "none")
         return JobState(status, reason)
 
     def _state_lpstat(self, job_id: str, queue: str) -> JobState:
