@@ -125,6 +125,12 @@ def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def looks_binary(text: str) -> bool:
+    """True when the start of a decoded file is full of control characters: not a text file."""
+    sample = text[:8192]
+    return "\x00" in sample or len(_CONTROL.findall(sample)) > 8 + len(sample) // 100
+
+
 def has_invisible(text: str) -> bool:
     return _INVISIBLE.search(text) is not None
 

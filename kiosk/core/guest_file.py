@@ -113,6 +113,10 @@ def _read(path: Path, data: bytes, progress: Progress | None) -> ParsedGuestFile
             return _parse_records(rows, name, "xlsx", progress, declared)
     first_error: GuestFileError | None = None
     for text, encoding in _decodings(data, name):
+        if gf.looks_binary(text):
+            # A PDF, an image or a program decodes "successfully" as some 8-bit encoding.
+            first_error = first_error or GuestFileError(_not_a_workbook(name))
+            continue
         records = _csv_records(text, name)
         try:
             return _parse_records(records, name, encoding, progress, len(records), header_only_errors=True)
@@ -201,7 +205,9 @@ def _decodings(data: bytes, name: str) -> Iterable[tuple[str, str]]:
         decoded_any = True
         yield text, codecs.lookup(codec).name
     if not decoded_any:
-        raise GuestFileError(_unknown_encoding(name))
+        head = data[:8192]
+        binary = b"\x00" in head or sum(byte < 9 or 13 < byte < 32 for byte in head) > 8 + len(head) // 100
+        raise GuestFileError(_not_a_workbook(name) if binary else _unknown_encoding(name))
 
 
 def _guess_encoding(sample: bytes) -> str | None:

@@ -500,8 +500,12 @@ def test_binary_garbage(tmp_path):
 
     path = tmp_path / "guests.csv"
     path.write_bytes(random.Random(7).randbytes(200_000))
-    with pytest.raises(GuestFileError):
+    with pytest.raises(GuestFileError, match="既不是 CSV 文件"):
         read(path)
+    pdf = tmp_path / "guests.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + random.Random(8).randbytes(5000))
+    with pytest.raises(GuestFileError, match="既不是 CSV 文件"):
+        read(pdf)
 
 
 def test_a_cell_bigger_than_any_guest_needs(tmp_path):
