@@ -572,3 +572,46 @@ def test_arbitrary_workbook_cells_never_raise_anything_but_guest_file_error(tmp_
     else:
         assert all(problem.message for problem in parsed.errors)
         assert all("e+" not in row.phone and "e+" not in row.plain_code for row in parsed.rows)
+
+
+# --- the catalogues ---------------------------------------------------------------------------------
+
+
+def _marked_messages() -> set[str]:
+    import ast
+
+    import kiosk.core.demo_data
+    import kiosk.core.guest_fields
+
+    found = set()
+    for module in (guest_file, kiosk.core.guest_fields, kiosk.core.demo_data):
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "N_")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_every_message_is_in_the_import_catalogue(locale):
+    import string
+
+    from babel.messages.pofile import read_po
+
+    from kiosk.paths import resource
+
+    with resource("locale", locale, "LC_MESSAGES", "import.po").open("rb") as po:
+        catalogue = {message.id: message.string for message in read_po(po, locale=locale) if message.id}
+    marked = _marked_messages()
+    assert marked <= set(catalogue)
+    for message in marked:
+        assert catalogue[message]
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(message) if name}
+        assert {name for _text, name, _spec, _conv in string.Formatter().parse(catalogue[message]) if name} == fields
+        if locale == "en":
+            assert catalogue[message] == message
