@@ -108,7 +108,8 @@ def _read(path: Path, data: bytes, progress: Progress | None) -> ParsedGuestFile
                 ".xlsx or as CSV (UTF-8), and import that file"
             ).format(name=name)
         )
-    if data.startswith(_ZIP_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
+    # The content decides, not the name: a CSV saved as "名单.xlsx" still reads.
+    if data.startswith(_ZIP_MAGIC):
         with _xlsx_rows(name, data) as (rows, declared):
             return _parse_records(rows, name, "xlsx", progress, declared)
     first_error: GuestFileError | None = None
@@ -123,8 +124,7 @@ def _read(path: Path, data: bytes, progress: Progress | None) -> ParsedGuestFile
         except _WrongHeader as wrong:
             # A misjudged encoding shows as mojibake headings; try the next plausible encoding.
             first_error = first_error or wrong.error
-    assert first_error is not None
-    raise first_error
+    raise first_error or GuestFileError(_unknown_encoding(name))
 
 
 # --- bytes ------------------------------------------------------------------------------------------

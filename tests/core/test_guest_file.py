@@ -615,3 +615,10 @@ def test_every_message_is_in_the_import_catalogue(locale):
         assert {name for _text, name, _spec, _conv in string.Formatter().parse(catalogue[message]) if name} == fields
         if locale == "en":
             assert catalogue[message] == message
+
+
+def test_the_content_decides_not_the_file_name(tmp_path):
+    csv_named_xlsx = write_csv(tmp_path / "名单.xlsx", [ZH_HEADINGS, *GUESTS])
+    assert read(csv_named_xlsx).rows == EXPECTED
+    workbook_named_csv = write_xlsx(tmp_path / "guests.xlsx", [ZH_HEADINGS, *GUESTS]).rename(tmp_path / "guests.csv")
+    assert read(workbook_named_csv).encoding == "xlsx"
