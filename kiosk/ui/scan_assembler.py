@@ -103,13 +103,14 @@ class ScanAssembler:
         self._held.clear()
         return out
 
-    def _complete(self, now_ms: int) -> Output:
-        # now_ms: the scan's last key (or terminator); a double fire is measured from there.
+    def _complete(self, end_ms: int) -> Output:
+        # A double fire: the same code starting within dedupe_ms of the previous scan's end.
+        start_ms = self._held[0][1]
         code = "".join(k for k, _t, _p in self._held)
         self._held.clear()
         folded = unicodedata.normalize("NFKC", code).strip().upper()
         last = self._last_scan
-        self._last_scan = (folded, now_ms)
-        if last is not None and last[0] == folded and now_ms - last[1] <= self.dedupe_ms:
+        self._last_scan = (folded, end_ms)
+        if last is not None and last[0] == folded and start_ms - last[1] <= self.dedupe_ms:
             return Output()
         return Output(scans=[code])
