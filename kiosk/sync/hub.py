@@ -123,9 +123,6 @@ def _push(request: Request, body: bytes) -> Response:
             except BadEntry as error:
                 problems.append({"index": index, "problem": str(error)})
                 continue
-            forbidden = _forbidden_entry(entry, grant)
-            if forbidden:
-                problems.append({"index": index, "problem": forbidden})
             entries.append(entry)
         if problems:
             return _error(
@@ -137,7 +134,14 @@ def _push(request: Request, body: bytes) -> Response:
         clock = request.headers.get(CLOCK_HEADER, "")
         clock_ms = int(clock) if clock.isdigit() and len(clock) < 19 else None
         try:
-            result = store.store_entries(event_id, entries, grant, clock_ms)
+            result = store.store_entries(event_id, entries, grant, clock_ms, lambda e: _forbidden_entry(e, grant))
+        except store.ForbiddenEntries as error:
+            return _error(
+                400,
+                "forbidden_entries",
+                _("The batch was refused: {n} entries only the organiser may add.").format(n=len(error.problems)),
+                problems=error.problems[:50],
+            )
         except store.UnknownEvent:
             return _error(404, "unknown_event", _("This event is not on the hub yet: the organiser must sync first."))
     now = wall_ms()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,10 +222,27 @@ class PushResult:
     last_seq: int
 
 
-def store_entries(event_id: str, entries: Sequence[Entry], grant: Grant, clock_ms: int | None) -> PushResult:
+class ForbiddenEntries(ValueError):
+    """New entries this token may not add: ``problems`` lists ``{"index", "problem"}``."""
+
+    def __init__(self, problems: list[dict]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def store_entries(
+    event_id: str,
+    entries: Sequence[Entry],
+    grant: Grant,
+    clock_ms: int | None,
+    forbidden: Callable[[Entry], str | None] = lambda entry: None,
+) -> PushResult:
     """Store the entries not yet on the hub under ``event_id``; idempotent by entry id.
 
     An organiser's first push publishes the event. Records the device's last sync and clock skew.
+    ``forbidden(entry)`` names why a *new* entry may not be added (entries already here may be
+    resent by anyone: a desk resending its whole journal relays the organiser's entries too);
+    then nothing is stored and ForbiddenEntries is raised.
     """
     now = wall_ms()
     batch = list({entry.id: entry for entry in entries}.values())
@@ -244,6 +261,13 @@ def store_entries(event_id: str, entries: Sequence[Entry], grant: Grant, clock_m
             query = HubEntry.select(HubEntry.entry_id).where(HubEntry.event_id == event_id, HubEntry.entry_id.in_(ids))
             seen.update(row[0] for row in query.tuples())
         new = [entry for entry in batch if entry.id not in seen]
+        problems = [
+            {"index": index, "problem": problem}
+            for index, entry in enumerate(batch)
+            if entry.id not in seen and (problem := forbidden(entry))
+        ]
+        if problems:
+            raise ForbiddenEntries(problems)
         seq = counter
         rows = []
         for entry in new:
