@@ -11,7 +11,9 @@
   (neither writer had observed the other's edit) cannot be known exactly. An HLC only guarantees
   that a device which had seen edit A stamps its later edit B above A; it cannot prove the
   converse. The approximation: edits close in time by two different devices most likely crossed
-  while the devices were offline or between syncs. Edits far apart are taken as sequential.
+  while the devices were offline or between syncs. Edits far apart are taken as sequential. A
+  guest's first ``guest.set`` (creation or import) is the baseline every later edit starts from,
+  not an edit, and two edits that wrote the same value do not conflict.
 """
 
 from __future__ import annotations
@@ -75,14 +77,17 @@ def double_arrivals() -> list[Conflict]:
 
 
 def concurrent_edits() -> list[Conflict]:
-    edits: dict[tuple[str, str], list[tuple[Entry, str]]] = {}
+    by_guest: dict[str, list[Entry]] = {}
     for entry in _entries("guest.set"):
         guest_id, fields = entry.payload.get("guest_id"), entry.payload.get("fields")
-        if not isinstance(guest_id, str) or not isinstance(fields, dict):
-            continue
-        for name, value in fields.items():
-            encoded = json.dumps(value, ensure_ascii=False, sort_keys=True)
-            edits.setdefault((guest_id, str(name)), []).append((entry, encoded))
+        if isinstance(guest_id, str) and isinstance(fields, dict):
+            by_guest.setdefault(guest_id, []).append(entry)
+    edits: dict[tuple[str, str], list[tuple[Entry, str]]] = {}
+    for guest_id, entries in by_guest.items():
+        creation = min(entries, key=lambda e: (e.hlc, e.device))
+        for entry in entries:
+            if entry is not creation:
+                _collect(edits, guest_id, entry)
     conflicts = []
     for (guest_id, name), versions in edits.items():
         if len({entry.device for entry, _value in versions}) < 2:
@@ -100,3 +105,9 @@ def concurrent_edits() -> list[Conflict]:
             ordered = sorted(involved.values(), key=lambda e: (e.hlc, e.device))
             conflicts.append(Conflict("concurrent_edit", guest_id, ordered, name))
     return sorted(conflicts, key=lambda c: (c.guest or "", c.field or ""))
+
+
+def _collect(edits: dict[tuple[str, str], list[tuple[Entry, str]]], guest_id: str, entry: Entry) -> None:
+    for name, value in entry.payload["fields"].items():
+        encoded = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        edits.setdefault((guest_id, str(name)), []).append((entry, encoded))
