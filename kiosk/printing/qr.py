@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from array import array
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -29,18 +30,24 @@ _RANDOM_LOOKING = re.compile(r"^[A-Z2-7]{40,}$")
 class QrSymbol:
     """A QR symbol as runs of dark modules, quiet zone included in ``size``.
 
-    ``rects`` are (x, y, width, height) in modules, y counted from the top; horizontal runs with the
+    Rectangles are (x, y, width, height) in modules, y counted from the top; horizontal runs with the
     same extent on consecutive rows are merged into one taller rectangle, so the path stays short.
+    They are stored packed (4 × uint16 each, ~3.5 KB a credential) so a cache of many stays small.
     """
 
     text: str
     size: int  # modules per side, quiet zone included
-    rects: tuple[tuple[int, int, int, int], ...]
+    packed: array  # x, y, w, h, x, y, w, h, ...
+
+    def rects(self) -> Iterator[tuple[int, int, int, int]]:
+        p = self.packed
+        for i in range(0, len(p), 4):
+            yield p[i], p[i + 1], p[i + 2], p[i + 3]
 
     @property
     def path_ops(self) -> str:
         """The rectangles as PDF path operators filled with the nonzero rule ("x y w h re ... f")."""
-        return "\n".join(f"{x} {y} {w} {h} re" for x, y, w, h in self.rects) + "\nf"
+        return "\n".join(f"{x} {y} {w} {h} re" for x, y, w, h in self.rects()) + "\nf"
 
 
 def error_correction_for(text: str) -> int:
@@ -78,7 +85,10 @@ def _encode(text: str, fast: bool) -> QrSymbol:
     if fast:
         _versions[(len(text), ec)] = code.version
     matrix = code.get_matrix()  # quiet zone included
-    return QrSymbol(text, len(matrix), tuple(_rects(matrix)))
+    packed = array("H")
+    for rect in _rects(matrix):
+        packed.extend(rect)
+    return QrSymbol(text, len(matrix), packed)
 
 
 def _rects(matrix: list[list[bool]]) -> Iterator[tuple[int, int, int, int]]:
@@ -130,7 +140,7 @@ def _encode_for_pool(text: str) -> QrSymbol:
 
 
 _versions: dict[tuple[int, int], int] = {}
-CACHE_SIZE = 16384
+CACHE_SIZE = 2048  # > two read-ahead chunks of a batch; ~7 MB at most
 _cache: dict[tuple[str, bool], QrSymbol] = {}
 _cache_lock = threading.Lock()
 

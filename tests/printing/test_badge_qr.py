@@ -17,7 +17,7 @@ from tests.printing.pdf_tools import decode_qr, make_badge, make_credential, mat
 
 def _matrix(symbol: qr.QrSymbol) -> list[list[bool]]:
     rows = [[False] * symbol.size for _ in range(symbol.size)]
-    for x, y, w, h in symbol.rects:
+    for x, y, w, h in symbol.rects():
         for yy in range(y, y + h):
             for xx in range(x, x + w):
                 assert not rows[yy][xx], "rectangles overlap"
@@ -34,7 +34,7 @@ def test_rectangles_reproduce_the_qrcode_matrix_exactly():
     assert _matrix(symbol) == reference.get_matrix()
     assert symbol.size == len(reference.get_matrix())
     # runs merged into fewer rectangles than dark modules
-    assert len(symbol.rects) < sum(map(sum, reference.get_matrix())) / 2
+    assert len(list(symbol.rects())) < sum(map(sum, reference.get_matrix())) / 2
 
 
 @pytest.mark.parametrize(("length", "level"), [(20, ERROR_CORRECT_Q), (155, ERROR_CORRECT_M),
