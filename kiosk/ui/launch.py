@@ -1,0 +1,153 @@
+"""Starting the desk window: QApplication, language, the data folder, the event, the shift."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+
+from kiosk.i18n import _
+
+BENCH_MARKER = "KIOSK_BENCH_READY"
+
+
+def _application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Forum Kiosk")
+    app.setOrganizationName("forum-kiosk")
+    font = QFont(app.font())
+    # A CJK fallback that is present on most Linux desks; Windows/macOS fall back by themselves.
+    font.setFamilies([font.family(), "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC"])
+    font.setPointSize(max(font.pointSize(), 11))
+    app.setFont(font)
+    return app
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Open the desk window on ``args.data``; returns the exit code."""
+    from kiosk.core.desk import open_desk
+    from kiosk.ui.settings import DeskSettings
+    from kiosk.ui.translator import apply_language
+
+    app = _application()
+    settings = DeskSettings.load()
+    apply_language(args.lang or settings.language or "zh")
+    if args.lang:
+        settings.language = args.lang
+    desk = open_desk(args.data)
+    try:
+        if desk.event is None and not _create_event(app, desk):
+            return 1
+        window = _open_window(desk, settings, args)
+        if window is None:
+            return 1
+        code = app.exec()
+        window.shutdown()
+        return code
+    finally:
+        desk.close()
+
+
+def _open_window(desk, settings, args):
+    from kiosk.ui.dialogs import ShiftDialog
+    from kiosk.ui.main_window import DeskWindow
+
+    station = (args.station or settings.station or desk.station).strip()
+    operator = (args.operator or "").strip()
+    session = settings.session if any(s["code"] == settings.session for s in desk.sessions()) else ""
+    if not (args.station and args.operator):
+        dialog = ShiftDialog(None, station=station, operator=operator or settings.operator, session=session,
+                             sessions=desk.sessions())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        station, session, operator = dialog.values()
+    window = DeskWindow(desk, settings)
+    window.start_shift(station, session, operator)
+    window.showMaximized() if os.environ.get("KIOSK_MAXIMIZED") else window.show()
+    window.search.box.setFocus()
+    if os.environ.get(BENCH_MARKER) == "1":
+        _announce_when_painted(window)
+    return window
+
+
+def _announce_when_painted(window) -> None:
+    """For bench/bench_ui.py: print a marker once the first frame is painted."""
+    from PySide6.QtCore import QObject, QEvent
+
+    class _Painted(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint and watched is window.verdict:
+                QTimer.singleShot(0, lambda: print("KIOSK_READY", flush=True))
+                watched.removeEventFilter(self)
+            return False
+
+    window._bench_filter = _Painted(window)
+    window.verdict.installEventFilter(window._bench_filter)
+
+
+def _create_event(app: QApplication, desk) -> bool:
+    """No event in the folder: offer the demo event or a new event with an imported guest list."""
+    from kiosk.core.demo import create_demo
+    from kiosk.core.importing import import_guests
+    from kiosk.ui.dialogs import NewEventDialog
+
+    dialog = NewEventDialog()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    if dialog.choice == "demo":
+        create_demo(desk)
+        return True
+    fields = dialog.event_fields()
+    desk.create_event(**fields)
+    progress = QProgressDialog(_("Importing the guest list…"), "", 0, 100)
+    progress.setCancelButton(None)
+    progress.setMinimumDuration(0)
+    progress.setWindowTitle(_("Import"))
+    result: dict = {}
+
+    from kiosk.ui.tasks import TaskManager
+
+    tasks = TaskManager()
+
+    def on_progress(done: int, total: int) -> None:
+        # Called on the writer thread: hand the numbers to the GUI thread through a queued call.
+        tasks.post(lambda value: _set_progress(progress, *value), (done, total))
+
+    def run():
+        return import_guests(desk, Path(dialog.file.text().strip()), progress=on_progress)
+
+    def done(report) -> None:
+        result["report"] = report
+        progress.close()
+        app.exit(0)
+
+    def failed(error: BaseException) -> None:
+        result["error"] = error
+        progress.close()
+        app.exit(0)
+
+    tasks.write(run, on_done=done, on_error=failed)
+    progress.show()
+    app.exec()
+    tasks.close()
+    report = result.get("report")
+    if report is None or report.errors:
+        lines = [str(result.get("error", ""))] if report is None else [e["message"] for e in report.errors[:20]]
+        QMessageBox.warning(None, _("Import"), _("Nothing was imported:") + "\n" + "\n".join(lines))
+        return True  # the event exists; the volunteer can import again later from the command line
+    QMessageBox.information(
+        None, _("Import"),
+        _("Imported {n} new guests, updated {m}, unchanged {k}.").format(n=report.imported, m=report.updated,
+                                                                         k=report.unchanged),
+    )
+    return True
+
+
+def _set_progress(progress: QProgressDialog, done: int, total: int) -> None:
+    progress.setMaximum(max(1, total))
+    progress.setValue(min(done, max(1, total)))

@@ -1,0 +1,455 @@
+"""The desk window: scan anywhere, see the verdict, find guests by name, register walk-ins, watch arrivals.
+
+Every write goes to the core on the writer thread (:class:`~kiosk.ui.tasks.TaskManager`); results
+come back as signals. Quick reads (a search, a page of rows) run on the GUI thread — SQLite in WAL
+mode lets them read while the writer writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.checkin import CheckinService, Verdict
+from kiosk.core.desk import Desk
+from kiosk.core.guest_view import GuestView
+from kiosk.core.guests import GuestService
+from kiosk.core.search import search
+from kiosk.core.stats import compute, station_count
+from kiosk.i18n import _, language
+from kiosk.ui import queries
+from kiosk.ui.arrivals import ArrivalFigures, ArrivalsPanel
+from kiosk.ui.dialogs import GuestDialog, OrganisationDialog, SettingsDialog, ShiftDialog
+from kiosk.ui.guest_model import GuestTableModel
+from kiosk.ui.scanner import ScanFilter
+from kiosk.ui.search_panel import SearchPanel
+from kiosk.ui.settings import DeskSettings
+from kiosk.ui.sound import Sounds
+from kiosk.ui.tasks import TaskManager
+from kiosk.ui.translator import apply_language
+from kiosk.ui.verdict_panel import VerdictPanel
+
+log = logging.getLogger(__name__)
+
+STATS_INTERVAL_MS = 30_000
+STATS_AFTER_CHECKIN_MS = 400
+
+
+class DeskWindow(QMainWindow):
+    """Signals:
+    verdict_shown(object): a verdict was painted (the Verdict).
+    guest_saved(object): a walk-in or correction was stored (the GuestView).
+    stats_updated(object): the arrivals panel shows new figures (ArrivalFigures).
+    error_shown(str): a failure was reported to the volunteer.
+    """
+
+    verdict_shown = Signal(object)
+    guest_saved = Signal(object)
+    stats_updated = Signal(object)
+    error_shown = Signal(str)
+
+    def __init__(self, desk: Desk, settings: DeskSettings, *, install_scanner: bool = True,
+                 save_settings: bool = True) -> None:
+        super().__init__()
+        self.desk = desk
+        self.settings = settings
+        self._save_settings = save_settings
+        self.session = settings.session
+        self.tasks = TaskManager(self)
+        self.checkins = CheckinService(desk)
+        self.guests = GuestService(desk)
+        self.sounds = Sounds(self, muted=settings.muted)
+        self._last_checkin: dict[str, str] = {}  # guest id → check-in id recorded at this desk this run
+        self._dialogs: list[QWidget] = []  # open non-modal dialogs and message boxes
+
+        self.model = GuestTableModel(self.guests.many, lambda: self.desk.event, self)
+        self.verdict = VerdictPanel()
+        self.search = SearchPanel(self.model, lambda q, n: search(q, n), queries.all_guest_ids, lambda: self.desk.event)
+        self.search.undoable = lambda guest_id: guest_id in self._last_checkin
+        self.arrivals = ArrivalsPanel()
+        self.header = QLabel()
+        self.header.setObjectName("deskHeader")
+        self.header.setStyleSheet("#deskHeader { font-size: 18px; padding: 4px 8px; }")
+        self.shift_label = QLabel()
+        self.statusBar().addPermanentWidget(self.shift_label)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.verdict)
+        left_layout.addWidget(self.search, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.search.detail)
+        right_layout.addWidget(self.arrivals, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([780, 480])
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(8, 4, 8, 4)
+        head = QHBoxLayout()
+        head.addWidget(self.header, 1)
+        central_layout.addLayout(head)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setStyleSheet("QToolButton { font-size: 17px; padding: 6px 12px; }")
+        self.addToolBar(self.toolbar)
+        self.walk_in_action = QAction(self)
+        self.walk_in_action.setShortcut(QKeySequence("F2"))
+        self.delegation_action = QAction(self)
+        self.delegation_action.setShortcut(QKeySequence("F3"))
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.shift_action = QAction(self)
+        self.settings_action = QAction(self)
+        for action in (self.walk_in_action, self.delegation_action, self.find_action, self.shift_action,
+                       self.settings_action):
+            self.toolbar.addAction(action)
+
+        self.scan_filter = ScanFilter(self)
+        if install_scanner:
+            QApplication.instance().installEventFilter(self.scan_filter)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(STATS_INTERVAL_MS)
+        self._stats_soon = QTimer(self)
+        self._stats_soon.setSingleShot(True)
+        self._stats_soon.setInterval(STATS_AFTER_CHECKIN_MS)
+        self._stats_running = False
+
+        self._connect_signals()
+        self.resize(1280, 800)
+        self.retranslate()
+        self.search.run_search()
+        self._stats_timer.start()
+        self.refresh_stats()
+
+    def _connect_signals(self) -> None:
+        self.scan_filter.scanned.connect(self._on_scan_filter_scanned)
+        self.tasks.failed.connect(self._on_tasks_failed)
+        self.verdict.undo_requested.connect(self._on_verdict_undo_requested)
+        self.verdict.name_entered.connect(self._on_verdict_name_entered)
+        self.search.check_in_requested.connect(self._on_search_check_in_requested)
+        self.search.undo_requested.connect(self._on_search_undo_requested)
+        self.search.edit_requested.connect(self._on_search_edit_requested)
+        self.search.delegation_requested.connect(self._on_search_delegation_requested)
+        self.walk_in_action.triggered.connect(self._on_walk_in_action_triggered)
+        self.delegation_action.triggered.connect(self._on_delegation_action_triggered)
+        self.find_action.triggered.connect(self._on_find_action_triggered)
+        self.shift_action.triggered.connect(self._on_shift_action_triggered)
+        self.settings_action.triggered.connect(self._on_settings_action_triggered)
+        self._stats_timer.timeout.connect(self.refresh_stats)
+        self._stats_soon.timeout.connect(self.refresh_stats)
+
+    # --- scanning and checking in ---------------------------------------------------------------------
+
+    def scan(self, text: str) -> None:
+        """Judge a scanned code (on the writer thread); the verdict replaces the panel."""
+        self.tasks.write(self.checkins.scan, text, self.desk.station, self.session or None,
+                         on_done=self._show_verdict)
+
+    def check_in(self, guest_ids: list[str]) -> None:
+        """Check in guests found without a code; the last verdict is shown (all are journalled)."""
+        station, session = self.desk.station, self.session or None
+
+        def run() -> list[Verdict]:
+            return [self.checkins.check_in_guest(guest_id, station, session) for guest_id in guest_ids]
+
+        def done(verdicts: list[Verdict]) -> None:
+            for verdict in verdicts[:-1]:
+                self._record_verdict(verdict)
+            if verdicts:
+                self._show_verdict(verdicts[-1])
+            if len(verdicts) > 1:
+                admitted = sum(1 for v in verdicts if v.status != "refused")
+                self.statusBar().showMessage(
+                    _("{admitted} of {count} guests checked in.").format(admitted=admitted, count=len(verdicts)), 10_000
+                )
+
+        self.tasks.write(run, on_done=done)
+
+    def undo(self, checkin_id: str) -> None:
+        self.tasks.write(self.checkins.undo, checkin_id, on_done=self._on_undo_done)
+
+    def _record_verdict(self, verdict: Verdict) -> None:
+        if verdict.guest is not None:
+            if verdict.checkin_id and verdict.status != "refused":
+                self._last_checkin[verdict.guest.id] = verdict.checkin_id
+            self.model.refresh_guest(verdict.guest.id, verdict.guest)
+
+    def _show_verdict(self, verdict: Verdict) -> None:
+        self._record_verdict(verdict)
+        self.verdict.show_verdict(verdict, self.desk.event)
+        self.verdict.repaint()  # painted now, not after the next events (the volunteer is waiting)
+        self.sounds.play(verdict.status)
+        if verdict.status != "refused":
+            self._stats_soon.start()
+        self.verdict_shown.emit(verdict)
+
+    def _on_undo_done(self, guest: GuestView) -> None:
+        self._last_checkin.pop(guest.id, None)
+        self.model.refresh_guest(guest.id, guest)
+        self.verdict.clear()
+        self.statusBar().showMessage(_("Check-in undone: {name}").format(name=guest.name), 10_000)
+        self.search.show_detail()
+        self._stats_soon.start()
+
+    # --- guests ---------------------------------------------------------------------------------------
+
+    def open_walk_in(self) -> GuestDialog:
+        """Show the walk-in dialog (non-modal); saving creates the guest and checks them in."""
+        dialog = GuestDialog(self)
+        dialog.accepted.connect(lambda: self._save_walk_in(dialog.fields()))
+        return self._show_dialog(dialog)
+
+    def _save_walk_in(self, fields: dict[str, str]) -> None:
+        station, session = self.desk.station, self.session or None
+
+        def run() -> tuple[GuestView, Verdict]:
+            guest = self.guests.create(fields, walk_in=True)
+            return guest, self.checkins.check_in_guest(guest.id, station, session)
+
+        def done(result: tuple[GuestView, Verdict]) -> None:
+            guest, verdict = result
+            self.search.box.setText(guest.name)
+            self.search.run_search()
+            self._show_verdict(verdict)
+            self.guest_saved.emit(guest)
+
+        self.tasks.write(run, on_done=done)
+
+    def open_edit(self, guest_id: str) -> GuestDialog | None:
+        guest = self.guests.get(guest_id)
+        if guest is None:
+            return None
+        dialog = GuestDialog(self, guest)
+        dialog.accepted.connect(lambda: self._save_edit(guest_id, dialog.fields()))
+        return self._show_dialog(dialog)
+
+    def _save_edit(self, guest_id: str, fields: dict[str, str]) -> None:
+        def done(guest: GuestView) -> None:
+            self.model.refresh_guest(guest.id, guest)
+            self.search.show_detail()
+            self.guest_saved.emit(guest)
+
+        self.tasks.write(self.guests.update, guest_id, fields, on_done=done)
+
+    def open_delegation(self, guest_id: str) -> OrganisationDialog | None:
+        guest = self.guests.get(guest_id)
+        if guest is None or not guest.organisation:
+            return None
+        dialog = OrganisationDialog(self, guest.organisation, self.guests.by_organisation(guest.organisation))
+        dialog.accepted.connect(lambda: self.check_in(dialog.selected_ids()))
+        return self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog):
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self._dialogs.remove(dialog) if dialog in self._dialogs else None)
+        dialog.open()
+        return dialog
+
+    # --- shift, settings, language ------------------------------------------------------------------------
+
+    def start_shift(self, station: str, session: str, operator: str) -> None:
+        """Record the volunteer's shift (journalled on the writer thread) and remember it."""
+        self.desk.station = station.strip()[:100] or self.desk.station
+        self.session = session
+        self.settings.station, self.settings.session, self.settings.operator = self.desk.station, session, operator
+        self._persist()
+        self.tasks.write(self.desk.set_operator, operator, station, on_done=lambda _r: self._update_header())
+        self._update_header()
+
+    def open_shift(self) -> ShiftDialog:
+        dialog = ShiftDialog(self, station=self.desk.station, operator=self.desk.operator, session=self.session,
+                             sessions=self.desk.sessions())
+        dialog.accepted.connect(lambda: self.start_shift(*dialog.values()))
+        return self._show_dialog(dialog)
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self, language=language(), muted=self.sounds.muted)
+        dialog.accepted.connect(lambda: self.apply_settings(*dialog.values()))
+        return self._show_dialog(dialog)
+
+    def apply_settings(self, lang: str, muted: bool) -> None:
+        self.sounds.muted = muted
+        self.settings.muted = muted
+        if lang != language():
+            self.settings.language = lang
+            apply_language(lang)  # every widget gets LanguageChange and retranslates itself
+        self._persist()
+
+    def _persist(self) -> None:
+        if self._save_settings:
+            try:
+                self.settings.save()
+            except OSError as error:
+                log.warning("settings not saved: %s", error)
+
+    def retranslate(self) -> None:
+        self.walk_in_action.setText(_("Walk-in (F2)"))
+        self.delegation_action.setText(_("Delegation (F3)"))
+        self.find_action.setText(_("Find (Ctrl+F)"))
+        self.shift_action.setText(_("Change shift"))
+        self.settings_action.setText(_("Settings"))
+        self._update_header()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _update_header(self) -> None:
+        event = self.desk.event
+        name = event.name if event else _("No event")
+        session = self.session or _("(no session)")
+        operator = self.desk.operator or "—"
+        self.setWindowTitle(_("Forum Kiosk — {event}").format(event=name))
+        self.header.setText(
+            f"<b>{_html(name)}</b> &nbsp;&nbsp; "
+            + _("Station: {station} · Session: {session} · Operator: {operator}").format(
+                station=_html(self.desk.station), session=_html(session), operator=_html(operator)
+            )
+        )
+        self.shift_label.setText(
+            _("{station} · {session} · {operator}").format(station=self.desk.station, session=session,
+                                                          operator=operator)
+        )
+
+    # --- statistics ---------------------------------------------------------------------------------------
+
+    def refresh_stats(self) -> None:
+        """Recompute the arrival figures on the reader thread; at most one run at a time."""
+        if self._stats_running:
+            self._stats_soon.start()
+            return
+        self._stats_running = True
+        station = self.desk.station
+
+        def run() -> ArrivalFigures:
+            return ArrivalFigures(compute(), station_count(station))
+
+        self.tasks.read(run, on_done=self._on_stats_done, on_error=self._on_stats_error)
+
+    def _on_stats_done(self, figures: ArrivalFigures) -> None:
+        self._stats_running = False
+        sessions = {item["code"]: item["name"] for item in self.desk.sessions()}
+        self.arrivals.set_figures(figures, self.desk.event, sessions)
+        self.stats_updated.emit(figures)
+
+    def _on_stats_error(self, error: BaseException) -> None:
+        self._stats_running = False
+        log.warning("statistics failed: %s", error)
+
+    # --- failures -----------------------------------------------------------------------------------------
+
+    def show_error(self, message: str, details: str = "") -> QMessageBox:
+        """A non-modal message box: the desk keeps scanning while it is open."""
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Something went wrong"),
+                          _("The last action failed: {message}").format(message=message),
+                          QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        self._show_dialog(box)
+        self.error_shown.emit(message)
+        return box
+
+    def _on_tasks_failed(self, message: str, details: str) -> None:
+        self.show_error(message, details)
+
+    # --- slots --------------------------------------------------------------------------------------------
+
+    def _on_scan_filter_scanned(self, code: str) -> None:
+        self.scan(code)
+
+    def _on_verdict_undo_requested(self, checkin_id: str) -> None:
+        self.undo(checkin_id)
+
+    def _on_verdict_name_entered(self, guest_id: str, name: str) -> None:
+        def done(guest: GuestView) -> None:
+            self.model.refresh_guest(guest.id, guest)
+            self.statusBar().showMessage(_("Name saved: {name}").format(name=guest.name), 10_000)
+            self.verdict.stub_box.hide()
+            self.verdict.name.setText(guest.name)
+            self.guest_saved.emit(guest)
+
+        self.tasks.write(self.guests.update, guest_id, {"name": name}, on_done=done)
+
+    def _on_search_check_in_requested(self, guest_ids: list) -> None:
+        self.check_in(list(guest_ids))
+
+    def _on_search_undo_requested(self, guest_id: str) -> None:
+        checkin_id = self._last_checkin.get(guest_id) or queries.last_checkin_id(guest_id)
+        if checkin_id:
+            self.undo(checkin_id)
+
+    def _on_search_edit_requested(self, guest_id: str) -> None:
+        self.open_edit(guest_id)
+
+    def _on_search_delegation_requested(self, guest_id: str) -> None:
+        self.open_delegation(guest_id)
+
+    def _on_walk_in_action_triggered(self) -> None:
+        self.open_walk_in()
+
+    def _on_delegation_action_triggered(self) -> None:
+        guest_id = self.search.current_guest_id()
+        if guest_id:
+            self.open_delegation(guest_id)
+
+    def _on_find_action_triggered(self) -> None:
+        self.search.box.setFocus()
+        self.search.box.selectAll()
+
+    def _on_shift_action_triggered(self) -> None:
+        self.open_shift()
+
+    def _on_settings_action_triggered(self) -> None:
+        self.open_settings()
+
+    # --- closing --------------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop timers, remove the scanner filter, finish queued writes. Safe to call twice."""
+        self._stats_timer.stop()
+        self._stats_soon.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scan_filter)
+        self.tasks.close()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def run_later(callback: Callable[[], None]) -> None:
+    QTimer.singleShot(0, callback)
