@@ -46,8 +46,9 @@ class JobState:
 class PrintBackend(Protocol):
     """What the print-job queue needs from a printer."""
 
-    def submit(self, pdf: bytes, *, printer: str, media_mm: tuple[float, float], copies: int = 1,
-               title: str = "") -> str:
+    def submit(
+        self, pdf: bytes, *, printer: str, media_mm: tuple[float, float], copies: int = 1, title: str = ""
+    ) -> str:
         """Hand over one PDF; returns the print system's job id. Raises PrintError."""
         ...
 
@@ -62,8 +63,9 @@ class PdfFileBackend:
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
 
-    def submit(self, pdf: bytes, *, printer: str = "", media_mm: tuple[float, float] = (0, 0),
-               copies: int = 1, title: str = "") -> str:
+    def submit(
+        self, pdf: bytes, *, printer: str = "", media_mm: tuple[float, float] = (0, 0), copies: int = 1, title: str = ""
+    ) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
         stem = _safe_filename(title) or "print"
         job_id = f"{stem}-{uuid.uuid4().hex[:12]}"
@@ -73,8 +75,9 @@ class PdfFileBackend:
             temp.write_bytes(pdf)
             os.replace(temp, target)  # never a half-written PDF under the final name
         except OSError as exc:
-            raise PrintError(_("Cannot write the PDF to {folder}: {error}").format(
-                folder=self.folder, error=exc.strerror or exc)) from exc
+            raise PrintError(
+                _("Cannot write the PDF to {folder}: {error}").format(folder=self.folder, error=exc.strerror or exc)
+            ) from exc
         return job_id
 
     def job_state(self, job_id: str) -> JobState:
@@ -134,35 +137,51 @@ class CupsBackend:
     # --- commands -------------------------------------------------------------------------------------
     def _run(self, args: list[str], *, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         if shutil.which(args[0]) is None:
-            raise PrintError(_("{command} is not installed (CUPS client tools are needed).").format(
-                command=args[0]))
+            raise PrintError(_("{command} is not installed (CUPS client tools are needed).").format(command=args[0]))
         if self.server and args[0] in ("lp", "lpstat", "cancel"):
             args = [args[0], "-h", self.server, *args[1:]]
         env = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # we parse the output
         try:
-            return subprocess.run(args, input=data, capture_output=True, timeout=self.timeout, env=env,
-                                  check=False)
+            return subprocess.run(args, input=data, capture_output=True, timeout=self.timeout, env=env, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise PrintError(_("The print system did not answer within {seconds} s.").format(
-                seconds=self.timeout)) from exc
+            raise PrintError(
+                _("The print system did not answer within {seconds} s.").format(seconds=self.timeout)
+            ) from exc
 
     # --- PrintBackend ---------------------------------------------------------------------------------
-    def submit(self, pdf: bytes, *, printer: str, media_mm: tuple[float, float], copies: int = 1,
-               title: str = "") -> str:
+    def submit(
+        self, pdf: bytes, *, printer: str, media_mm: tuple[float, float], copies: int = 1, title: str = ""
+    ) -> str:
         if not pdf.startswith(b"%PDF"):
             raise PrintError(_("Not a PDF document."))
         if copies < 1:
             raise ValueError("copies must be at least 1")
         w, h = media_mm
-        args = ["lp", "-d", printer, "-n", str(copies), "-o", f"media=Custom.{w:g}x{h:g}mm",
-                "-o", "fit-to-page=false", "-t", title or "Forum Kiosk", "--", "-"]
+        args = [
+            "lp",
+            "-d",
+            printer,
+            "-n",
+            str(copies),
+            "-o",
+            f"media=Custom.{w:g}x{h:g}mm",
+            "-o",
+            "fit-to-page=false",
+            "-t",
+            title or "Forum Kiosk",
+            "--",
+            "-",
+        ]
         result = self._run(args, data=pdf)
         out = result.stdout.decode("utf-8", "replace")
         match = _REQUEST_ID.search(out)
         if result.returncode != 0 or not match:
             err = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
-            raise PrintError(_("The printer {printer} refused the job: {error}").format(
-                printer=printer, error=err or result.returncode))
+            raise PrintError(
+                _("The printer {printer} refused the job: {error}").format(
+                    printer=printer, error=err or result.returncode
+                )
+            )
         return match.group(1)
 
     def job_state(self, job_id: str) -> JobState:
@@ -184,8 +203,7 @@ class CupsBackend:
         result = self._run(["lpstat", "-e"])
         if result.returncode != 0:
             return []
-        return [line.split()[0] for line in result.stdout.decode("utf-8", "replace").splitlines()
-                if line.strip()]
+        return [line.split()[0] for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
 
     # --- state readers --------------------------------------------------------------------------------
     def _state_ipp(self, queue: str, number: int) -> JobState:
@@ -197,16 +215,18 @@ class CupsBackend:
         host = self.server or "localhost"
         uri = f"ipp://{host}/printers/{queue}"
         user = os.environ.get("USER") or "root"
-        result = self._run(["ipptool", "-c", "-d", f"job_id={number}", "-d", f"user={user}", uri,
-                            str(self._test_file)])
+        result = self._run(["ipptool", "-c", "-d", f"job_id={number}", "-d", f"user={user}", uri, str(self._test_file)])
         lines = [line for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
         # CSV: a header line, then one line of values (omitted when the request failed).
         if result.returncode != 0 or len(lines) < 2:
-            err = (result.stderr.decode("utf-8", "replace").strip() or " ".join(lines))
+            err = result.stderr.decode("utf-8", "replace").strip() or " ".join(lines)
             if "not-found" in err or "does not exist" in err or "not found" in err.lower():
                 return JobState(JobStatus.FAILED, _("The print system does not know this job."))
-            raise PrintError(_("Cannot read the state of job {job}: {error}").format(
-                job=f"{queue}-{number}", error=err or result.returncode))
+            raise PrintError(
+                _("Cannot read the state of job {job}: {error}").format(
+                    job=f"{queue}-{number}", error=err or result.returncode
+                )
+            )
         header = _csv(lines[0])
         values = _csv(lines[1])
         row = dict(zip(header, values, strict=False))
@@ -234,8 +254,9 @@ class CupsBackend:
             # "now printing" appears in plain lpstat -o output for the active job
             printing = "printing" in self._run(["lpstat", "-o", queue]).stdout.decode("utf-8", "replace")
             held = "held" in block or "stopped" in block
-            return JobState(JobStatus.SENT if printing and not held else JobStatus.PENDING,
-                            block.strip().splitlines()[-1].strip())
+            return JobState(
+                JobStatus.SENT if printing and not held else JobStatus.PENDING, block.strip().splitlines()[-1].strip()
+            )
         return JobState(JobStatus.FAILED, _("The print system does not know this job."))
 
 
@@ -244,7 +265,7 @@ def _lpstat_block(text: str, job_id: str) -> str | None:
     for i, line in enumerate(lines):
         if line.split()[:1] == [job_id]:
             block = [line]
-            for more in lines[i + 1:]:
+            for more in lines[i + 1 :]:
                 if more.startswith((" ", "\t")):
                     block.append(more)
                 else:

@@ -106,8 +106,7 @@ def render_badges(
     if isinstance(layout, str):
         layout = load_layout(layout)
     font = register_fonts(font_path)
-    canvas, buffer = new_canvas(output, layout.page_width_mm, layout.page_height_mm, title=title,
-                                invariant=invariant)
+    canvas, buffer = new_canvas(output, layout.page_width_mm, layout.page_height_mm, title=title, invariant=invariant)
     drawer = _BadgeDrawer(canvas, layout, font, offset_mm)
     origins = layout.cell_origins_mm()
     slot = 0
@@ -152,13 +151,12 @@ def _prefetched(badges: Iterator[BadgeData], workers: int | None) -> Iterator[Ba
             seen += len(chunk)
             if use_pool and upcoming and pool is None and seen + len(upcoming) >= _POOL_FROM:
                 # spawn: safe from a Qt worker thread, where fork is not
-                pool = ProcessPoolExecutor(max_workers=n_workers,
-                                           mp_context=multiprocessing.get_context("spawn"))
+                pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"))
             if pool is not None and upcoming:
                 texts = [b.credential for b in upcoming]
                 step = -(-len(texts) // n_workers)
                 for i in range(0, len(texts), step):
-                    part = texts[i:i + step]
+                    part = texts[i : i + step]
                     pending.append((part, pool.submit(qr.encode_list, part)))
             yield from chunk
             for texts, future in pending:
@@ -171,10 +169,32 @@ def _prefetched(badges: Iterator[BadgeData], workers: int | None) -> Iterator[Ba
 
 
 @lru_cache(maxsize=4096)
-def _fit(text: str, font_name: str, w: float, h: float, max_size: float, min_size: float, max_lines: int,
-         ascent: float, descent: float, extra: float, pair_em: float) -> Fitted:
-    return fit_text(text, font_name, w, h, max_size=max_size, min_size=min_size, max_lines=max_lines,
-                    ascent=ascent, descent=descent, extra_width=extra, cjk_pair_spacing_em=pair_em)
+def _fit(
+    text: str,
+    font_name: str,
+    w: float,
+    h: float,
+    max_size: float,
+    min_size: float,
+    max_lines: int,
+    ascent: float,
+    descent: float,
+    extra: float,
+    pair_em: float,
+) -> Fitted:
+    return fit_text(
+        text,
+        font_name,
+        w,
+        h,
+        max_size=max_size,
+        min_size=min_size,
+        max_lines=max_lines,
+        ascent=ascent,
+        descent=descent,
+        extra_width=extra,
+        cjk_pair_spacing_em=pair_em,
+    )
 
 
 _image_cache: dict[Path, ImageReader | None] = {}
@@ -236,8 +256,7 @@ class _BadgeDrawer:
             elif isinstance(element, BandElement):
                 self._draw_band(element, text_of.get(id(element), ""), cat_color, ox, oy)
             elif isinstance(element, QrElement):
-                left, bottom, size, _h = self._box(ox, oy, element.x_mm, element.y_mm, element.size_mm,
-                                                   element.size_mm)
+                left, bottom, size, _h = self._box(ox, oy, element.x_mm, element.y_mm, element.size_mm, element.size_mm)
                 draw_qr(self.c, qr.encode(badge.credential), left, bottom, size)
             elif isinstance(element, RectElement):
                 self._draw_rect(element, cat_color, ox, oy)
@@ -246,10 +265,10 @@ class _BadgeDrawer:
             elif isinstance(element, ImageElement):
                 reader = _image(element.path)
                 if reader is not None:
-                    left, bottom, w, h = self._box(ox, oy, element.x_mm, element.y_mm, element.width_mm,
-                                                   element.height_mm)
-                    self.c.drawImage(reader, left, bottom, w, h, preserveAspectRatio=True, anchor="c",
-                                     mask="auto")
+                    left, bottom, w, h = self._box(
+                        ox, oy, element.x_mm, element.y_mm, element.width_mm, element.height_mm
+                    )
+                    self.c.drawImage(reader, left, bottom, w, h, preserveAspectRatio=True, anchor="c", mask="auto")
 
     @staticmethod
     def _text_of(element: TextElement, badge: BadgeData) -> str:
@@ -280,11 +299,32 @@ class _BadgeDrawer:
             return
         left, bottom, w, h = self._box(ox, oy, element.x_mm, element.y_mm, element.width_mm, element.height_mm)
         extra = bold_stroke(element.max_size) if element.bold else 0.0
-        fitted = _fit(text, self.font.name, w, h - extra, element.max_size, element.min_size,
-                      element.max_lines, self.font.ascent, self.font.descent, extra,
-                      element.cjk_pair_spacing_em)
-        draw_fitted(self.c, fitted, self.font, left=left, bottom=bottom, width=w, height=h,
-                    align=element.align, valign=element.valign, fill=element.color, bold=element.bold)
+        fitted = _fit(
+            text,
+            self.font.name,
+            w,
+            h - extra,
+            element.max_size,
+            element.min_size,
+            element.max_lines,
+            self.font.ascent,
+            self.font.descent,
+            extra,
+            element.cjk_pair_spacing_em,
+        )
+        draw_fitted(
+            self.c,
+            fitted,
+            self.font,
+            left=left,
+            bottom=bottom,
+            width=w,
+            height=h,
+            align=element.align,
+            valign=element.valign,
+            fill=element.color,
+            bold=element.bold,
+        )
 
     def _draw_band(self, element: BandElement, label: str, cat_color: str, ox: float, oy: float) -> None:
         c = self.c
@@ -296,12 +336,32 @@ class _BadgeDrawer:
         pad = min(2.5 * mm, w * 0.06)
         extra = bold_stroke(element.label_size) if element.label_bold else 0.0
         inner_w, inner_h = w - 2 * pad, h - 0.16 * h - extra
-        fitted = _fit(label, self.font.name, inner_w, inner_h, element.label_size,
-                      min(element.label_min_size, element.label_size), 1, self.font.ascent,
-                      self.font.descent, extra, 0.0)
-        draw_fitted(c, fitted, self.font, left=left + pad, bottom=bottom + 0.08 * h, width=inner_w,
-                    height=h - 0.16 * h, align=element.align, valign="middle", fill=element.label_color,
-                    bold=element.label_bold)
+        fitted = _fit(
+            label,
+            self.font.name,
+            inner_w,
+            inner_h,
+            element.label_size,
+            min(element.label_min_size, element.label_size),
+            1,
+            self.font.ascent,
+            self.font.descent,
+            extra,
+            0.0,
+        )
+        draw_fitted(
+            c,
+            fitted,
+            self.font,
+            left=left + pad,
+            bottom=bottom + 0.08 * h,
+            width=inner_w,
+            height=h - 0.16 * h,
+            align=element.align,
+            valign="middle",
+            fill=element.label_color,
+            bold=element.label_bold,
+        )
 
     def _draw_rect(self, element: RectElement, cat_color: str, ox: float, oy: float) -> None:
         c = self.c

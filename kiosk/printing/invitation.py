@@ -44,12 +44,32 @@ class InvitationData:
     venue_en: str = ""
 
 
-_COMPOUND_SURNAMES = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
-                      "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "澹台"}
+_COMPOUND_SURNAMES = {
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "轩辕",
+    "端木",
+    "独孤",
+    "南宫",
+    "西门",
+    "澹台",
+}
 
 
 def latin_name(name: str) -> str:
-    """"王芳" → "Wang Fang", "欧阳明远" → "Ouyang Mingyuan"; names not wholly Chinese are kept."""
+    """ "王芳" → "Wang Fang", "欧阳明远" → "Ouyang Mingyuan"; names not wholly Chinese are kept."""
     name = normalise(name)
     if not name or not all(is_cjk(ch) for ch in name):
         return name
@@ -108,10 +128,12 @@ def _texts(inv: InvitationData) -> dict[str, str]:
         "greeting_zh": translate("Dear {name},", zh).format(name=name),
         "greeting_en": translate("Dear {name},", en).format(name=name_en),
         "affiliation": affiliation,
-        "body_zh": translate("You are cordially invited to attend {event}, held on {date} at {venue}.", zh)
-        .format(event=normalise(inv.event_name), date=normalise(inv.event_date), venue=normalise(inv.venue)),
-        "body_en": translate("You are cordially invited to attend {event}, held on {date} at {venue}.", en)
-        .format(event=event_en, date=date_en, venue=venue_en),
+        "body_zh": translate("You are cordially invited to attend {event}, held on {date} at {venue}.", zh).format(
+            event=normalise(inv.event_name), date=normalise(inv.event_date), venue=normalise(inv.venue)
+        ),
+        "body_en": translate("You are cordially invited to attend {event}, held on {date} at {venue}.", en).format(
+            event=event_en, date=date_en, venue=venue_en
+        ),
         "sessions_head": "  ".join(dict.fromkeys(sessions)),
         "show_zh": translate("Please show this QR code at the registration desk", zh),
         "show_en": translate("Please show this QR code at the registration desk", en),
@@ -128,16 +150,47 @@ def _draw_invitation(c: Canvas, font: FontInfo, inv: InvitationData) -> None:
     margin = 22 * mm
     width = PAGE_W_MM * mm - 2 * margin
 
-    def box_text(text: str, top_mm: float, h_mm: float, size: float, min_size: float, *, lines: int = 1,
-                 fill: str = "#111111", bold: bool = False, align: str = "center", x_mm: float | None = None,
-                 w: float | None = None) -> None:
+    def box_text(
+        text: str,
+        top_mm: float,
+        h_mm: float,
+        size: float,
+        min_size: float,
+        *,
+        lines: int = 1,
+        fill: str = "#111111",
+        bold: bool = False,
+        align: str = "center",
+        x_mm: float | None = None,
+        w: float | None = None,
+    ) -> None:
         left = margin if x_mm is None else x_mm * mm
         bw = width if w is None else w
         h = h_mm * mm
-        fitted = fit_text(text, font.name, bw, h, max_size=size, min_size=min_size, max_lines=lines,
-                          ascent=font.ascent, descent=font.descent)
-        draw_fitted(c, fitted, font, left=left, bottom=page_h - (top_mm + h_mm) * mm, width=bw, height=h,
-                    align=align, valign="middle", fill=fill, bold=bold)
+        fitted = fit_text(
+            text,
+            font.name,
+            bw,
+            h,
+            max_size=size,
+            min_size=min_size,
+            max_lines=lines,
+            ascent=font.ascent,
+            descent=font.descent,
+        )
+        draw_fitted(
+            c,
+            fitted,
+            font,
+            left=left,
+            bottom=page_h - (top_mm + h_mm) * mm,
+            width=bw,
+            height=h,
+            align=align,
+            valign="middle",
+            fill=fill,
+            bold=bold,
+        )
 
     # Header band: the event, big.
     c.setFillColor(color(NAVY))
@@ -160,10 +213,19 @@ def _draw_invitation(c: Canvas, font: FontInfo, inv: InvitationData) -> None:
         box_text(t["affiliation"], y, 7, 10.5, 7, align="left", fill="#666666")
         y += 9
 
-    zh_style = ParagraphStyle("zh", fontName=font.name, fontSize=12.5, leading=21, wordWrap="CJK",
-                              alignment=TA_LEFT, textColor=color("#111111"), firstLineIndent=25)
-    en_style = ParagraphStyle("en", fontName=font.name, fontSize=11, leading=16, alignment=TA_LEFT,
-                              textColor=color("#333333"))
+    zh_style = ParagraphStyle(
+        "zh",
+        fontName=font.name,
+        fontSize=12.5,
+        leading=21,
+        wordWrap="CJK",
+        alignment=TA_LEFT,
+        textColor=color("#111111"),
+        firstLineIndent=25,
+    )
+    en_style = ParagraphStyle(
+        "en", fontName=font.name, fontSize=11, leading=16, alignment=TA_LEFT, textColor=color("#333333")
+    )
     for text, style, gap in ((t["body_zh"], zh_style, 4), (t["body_en"], en_style, 6)):
         para = Paragraph(escape(text), style)
         _w, h = para.wrap(width, 60 * mm)
@@ -176,8 +238,7 @@ def _draw_invitation(c: Canvas, font: FontInfo, inv: InvitationData) -> None:
         for session in sessions[:6]:
             c.setFillColor(color(ACCENT))
             c.circle(margin + 1.2 * mm, page_h - (y + 3) * mm, 0.9 * mm, stroke=0, fill=1)
-            box_text(session, y, 6, 10.5, 7, align="left", fill="#333333", x_mm=margin / mm + 4,
-                     w=width - 4 * mm)
+            box_text(session, y, 6, 10.5, 7, align="left", fill="#333333", x_mm=margin / mm + 4, w=width - 4 * mm)
             y += 6.2
 
     # The QR code, large, with its caption in both languages, anchored to the bottom of the page.

@@ -319,8 +319,10 @@ def _parse_text(f: _Fields, where: str) -> TextElement:
     text = f.text("text", None)
     template = f.text("template", None)
     if sum(v is not None for v in (field, text, template)) != 1:
-        raise LayoutError(f"{where}: give exactly one of 'field' (a badge field), 'text' (literal text) "
-                          "or 'template' (text with {field} placeholders)")
+        raise LayoutError(
+            f"{where}: give exactly one of 'field' (a badge field), 'text' (literal text) "
+            "or 'template' (text with {field} placeholders)"
+        )
     if field is not None and field not in FIELDS:
         raise LayoutError(f"{where}: unknown binding field {field!r} (known: {', '.join(FIELDS)})")
     if template is not None:
@@ -330,8 +332,7 @@ def _parse_text(f: _Fields, where: str) -> TextElement:
             raise LayoutError(f"{where}: bad template {template!r}: {exc}") from None
         for name in names:
             if name not in FIELDS:
-                raise LayoutError(f"{where}: unknown binding field {name!r} in template "
-                                  f"(known: {', '.join(FIELDS)})")
+                raise LayoutError(f"{where}: unknown binding field {name!r} in template (known: {', '.join(FIELDS)})")
     max_size = f.number("max_size", minimum=1)
     min_size = f.number("min_size", min(6.0, max_size), minimum=1)
     if min_size > max_size:

@@ -30,9 +30,9 @@ def color(value: str) -> HexColor:
     return c
 
 
-def new_canvas(output: Output, page_w_mm: float, page_h_mm: float, *, title: str, invariant: bool) -> tuple[
-    Canvas, io.BytesIO | None
-]:
+def new_canvas(
+    output: Output, page_w_mm: float, page_h_mm: float, *, title: str, invariant: bool
+) -> tuple[Canvas, io.BytesIO | None]:
     """A canvas writing to ``output`` (a path or binary file), or to a buffer returned alongside."""
     buffer = None
     if output is None:

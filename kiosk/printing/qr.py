@@ -78,8 +78,9 @@ def _encode(text: str, fast: bool) -> QrSymbol:
     ec = error_correction_for(text)
     # Base32 credentials of one length always need the same symbol version: find it once.
     version = _versions.get((len(text), ec)) if fast else None
-    code = qrcode.QRCode(version=version, error_correction=ec, border=QUIET_ZONE,
-                         mask_pattern=FAST_MASK if fast else None)
+    code = qrcode.QRCode(
+        version=version, error_correction=ec, border=QUIET_ZONE, mask_pattern=FAST_MASK if fast else None
+    )
     code.add_data(text)
     code.make(fit=version is None)
     if fast:

@@ -52,8 +52,9 @@ def cupsd_installed() -> bool:
 
 
 def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, capture_output=True, text=True, timeout=30, check=check,
-                          env={**os.environ, "LC_ALL": "C"})
+    return subprocess.run(
+        args, capture_output=True, text=True, timeout=30, check=check, env={**os.environ, "LC_ALL": "C"}
+    )
 
 
 def _scheduler_running() -> bool:

@@ -52,8 +52,7 @@ def pdf_to_images(pdf: bytes, tmp_path: Path, dpi: int = 200) -> list[Image.Imag
     source = tmp_path / f"render-{dpi}.pdf"
     source.write_bytes(pdf)
     prefix = tmp_path / f"page-{dpi}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), str(prefix)], check=True,
-                   timeout=60)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), str(prefix)], check=True, timeout=60)
     images = []
     for path in sorted(tmp_path.glob(f"page-{dpi}*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
         with Image.open(path) as im:
@@ -69,8 +68,7 @@ def decode_qr(image: Image.Image) -> list[str]:
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(source), "-"], check=True, capture_output=True,
-                         timeout=60)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(source), "-"], check=True, capture_output=True, timeout=60)
     return out.stdout.decode("utf-8")
 
 

@@ -15,8 +15,19 @@ GOOD = {
     "elements": [
         {"type": "band", "x_mm": 0, "y_mm": 114, "width_mm": 90, "height_mm": 16, "label_size": 18},
         {"type": "qr", "x_mm": 29, "y_mm": 79, "size_mm": 32},
-        {"type": "text", "field": "name", "x_mm": 5, "y_mm": 31, "width_mm": 80, "height_mm": 24,
-         "max_size": 40, "min_size": 14, "max_lines": 2, "bold": True, "color": "#111111"},
+        {
+            "type": "text",
+            "field": "name",
+            "x_mm": 5,
+            "y_mm": 31,
+            "width_mm": 80,
+            "height_mm": 24,
+            "max_size": 40,
+            "min_size": 14,
+            "max_lines": 2,
+            "bold": True,
+            "color": "#111111",
+        },
     ],
 }
 
@@ -36,8 +47,7 @@ def test_the_good_layout_parses():
     ("change", "expected"),
     [
         (lambda r: r["elements"][2].pop("max_size"), r"t\.json: element 2 \(text\): missing field 'max_size'"),
-        (lambda r: r["elements"][2].update(field="nickname"),
-         r"element 2 \(text\): unknown binding field 'nickname'"),
+        (lambda r: r["elements"][2].update(field="nickname"), r"element 2 \(text\): unknown binding field 'nickname'"),
         (lambda r: r["elements"][2].update(color="red"), r"element 2 \(text\): 'color': bad colour 'red'"),
         (lambda r: r["elements"][1].update(x_mm=70), r"element 1 \(qr\): element outside the badge"),
         (lambda r: r["elements"][0].update(height_mm=20), r"element 0 \(band\): element outside the badge"),
@@ -47,13 +57,26 @@ def test_the_good_layout_parses():
         (lambda r: r["elements"][2].update(align="justify"), r"element 2 \(text\): 'align' is 'justify'"),
         (lambda r: r["elements"][2].update(font="Arial"), r"element 2 \(text\): unknown field\(s\) 'font'"),
         (lambda r: r["elements"].append({"type": "barcode"}), r"element 3: unknown type 'barcode'"),
-        (lambda r: r["elements"].append({"type": "text", "template": "{name} {age}", "x_mm": 0, "y_mm": 0,
-                                         "width_mm": 10, "height_mm": 10, "max_size": 10}),
-         r"element 3 \(text\): unknown binding field 'age' in template"),
+        (
+            lambda r: r["elements"].append(
+                {
+                    "type": "text",
+                    "template": "{name} {age}",
+                    "x_mm": 0,
+                    "y_mm": 0,
+                    "width_mm": 10,
+                    "height_mm": 10,
+                    "max_size": 10,
+                }
+            ),
+            r"element 3 \(text\): unknown binding field 'age' in template",
+        ),
         (lambda r: r["page"].update(width_mm=-5), r"t\.json: page: 'width_mm' must be positive"),
         (lambda r: r.update(category_colors={"vip": "#000000"}), r"category_colors: unknown category 'vip'"),
-        (lambda r: r.update(per_page={"columns": 3, "rows": 1}, badge={"width_mm": 40, "height_mm": 130}),
-         r"per_page: 3×1 badges of 40.0×130.0 mm need 120×130 mm"),
+        (
+            lambda r: r.update(per_page={"columns": 3, "rows": 1}, badge={"width_mm": 40, "height_mm": 130}),
+            r"per_page: 3×1 badges of 40.0×130.0 mm need 120×130 mm",
+        ),
     ],
 )
 def test_errors_name_the_element_and_the_problem(change, expected):

@@ -37,8 +37,7 @@ def test_rectangles_reproduce_the_qrcode_matrix_exactly():
     assert len(list(symbol.rects())) < sum(map(sum, reference.get_matrix())) / 2
 
 
-@pytest.mark.parametrize(("length", "level"), [(20, ERROR_CORRECT_Q), (155, ERROR_CORRECT_M),
-                                               (200, ERROR_CORRECT_L)])
+@pytest.mark.parametrize(("length", "level"), [(20, ERROR_CORRECT_Q), (155, ERROR_CORRECT_M), (200, ERROR_CORRECT_L)])
 def test_error_correction_by_length(length, level):
     assert qr.error_correction_for("A" * length) == level
 

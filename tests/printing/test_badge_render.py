@@ -21,8 +21,16 @@ SLACK = 0.6  # points: pdfminer rounds glyph boxes from the font's declared metr
 
 def test_all_shipped_layouts_are_listed():
     infos = {info.name: info for info in list_layouts()}
-    assert set(infos) == {"badge-90x130", "badge-100x140", "a6", "cr80", "label-4x3in", "brother-62x100",
-                          "a4-2x4", "a4-2x5"}
+    assert set(infos) == {
+        "badge-90x130",
+        "badge-100x140",
+        "a6",
+        "cr80",
+        "label-4x3in",
+        "brother-62x100",
+        "a4-2x4",
+        "a4-2x5",
+    }
     assert (infos["badge-90x130"].width_mm, infos["badge-90x130"].height_mm) == (90, 130)
     assert (infos["cr80"].width_mm, infos["cr80"].height_mm) == (85.6, 54)
     assert infos["a4-2x4"].per_page == 8 and infos["a4-2x5"].per_page == 10
@@ -38,15 +46,18 @@ def _boxes(layout, offset_mm, page_h):
             if isinstance(element, TextElement | BandElement):
                 x0 = (ox + element.x_mm + offset_mm[0]) * mm
                 top = (oy + element.y_mm + offset_mm[1]) * mm
-                boxes.append((element, (x0, top, x0 + element.width_mm * mm, top + element.height_mm * mm),
-                              (ox, oy)))
+                boxes.append((element, (x0, top, x0 + element.width_mm * mm, top + element.height_mm * mm), (ox, oy)))
     return boxes
 
 
 def _inside(char, box):
     x0, top, x1, bottom = box
-    return (char["x0"] >= x0 - SLACK and char["x1"] <= x1 + SLACK and char["top"] >= top - SLACK
-            and char["bottom"] <= bottom + SLACK)
+    return (
+        char["x0"] >= x0 - SLACK
+        and char["x1"] <= x1 + SLACK
+        and char["top"] >= top - SLACK
+        and char["bottom"] <= bottom + SLACK
+    )
 
 
 @pytest.mark.parametrize("layout_name", LAYOUTS)
@@ -81,8 +92,9 @@ def test_badge_reads_back(layout_name, who, tmp_path):
                 f"y {char['top']:.1f}–{char['bottom']:.1f} is outside every text box"
             )
         first_cell = layout.cell_origins_mm()[0]
-        name_box = next(box for e, box, o in boxes
-                        if o == first_cell and isinstance(e, TextElement) and e.field == "name")
+        name_box = next(
+            box for e, box, o in boxes if o == first_cell and isinstance(e, TextElement) and e.field == "name"
+        )
         in_name = "".join(c["text"] for c in chars if _inside(c, name_box))
         assert re.sub(r"\s+", "", in_name) == re.sub(r"\s+", "", name)
 
@@ -123,8 +135,12 @@ def test_overlong_text_is_cut_with_an_ellipsis_inside_its_box(tmp_path):
     layout = load_layout("badge-90x130")
     pdf = render_badges([badge], layout)
     element = next(e for e in layout.elements if isinstance(e, TextElement) and e.field == "organisation")
-    box = (element.x_mm * mm, element.y_mm * mm, (element.x_mm + element.width_mm) * mm,
-           (element.y_mm + element.height_mm) * mm)
+    box = (
+        element.x_mm * mm,
+        element.y_mm * mm,
+        (element.x_mm + element.width_mm) * mm,
+        (element.y_mm + element.height_mm) * mm,
+    )
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         chars = [c for c in doc.pages[0].chars if _inside(c, box)]
     drawn = "".join(c["text"] for c in chars)

@@ -15,9 +15,17 @@ from tests.printing.pdf_tools import DATE, EVENT, VENUE, make_credential, pdf_te
 
 
 def invitation(name="王芳", seed=1, **changes) -> InvitationData:
-    fields = dict(guest_id=f"g-{seed}", name=name, organisation="中国石油大学（华东）石油工程学院",
-                  title="教授", credential=make_credential(seed), event_name=EVENT, event_date=DATE,
-                  venue=VENUE, sessions=("开幕式及主旨报告 09:00–11:30", "高端油服装备专题分论坛"))
+    fields = dict(
+        guest_id=f"g-{seed}",
+        name=name,
+        organisation="中国石油大学（华东）石油工程学院",
+        title="教授",
+        credential=make_credential(seed),
+        event_name=EVENT,
+        event_date=DATE,
+        venue=VENUE,
+        sessions=("开幕式及主旨报告 09:00–11:30", "高端油服装备专题分论坛"),
+    )
     fields.update(changes)
     return InvitationData(**fields)
 
@@ -50,13 +58,15 @@ def test_the_qr_code_is_large_and_scans(tmp_path):
     assert result.text == guest.credential
     pos = result.position
     width_px = max(p.x for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)) - min(
-        p.x for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right))
+        p.x for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
+    )
     # zxing reports the symbol without its quiet zone: 45 of 53 modules of the 52 mm square
     assert width_px / dpi * 25.4 >= 42
 
 
-@pytest.mark.parametrize(("name", "latin"), [("王芳", "Wang Fang"), ("欧阳明远", "Ouyang Mingyuan"),
-                                             ("Anna Müller", "Anna Müller")])
+@pytest.mark.parametrize(
+    ("name", "latin"), [("王芳", "Wang Fang"), ("欧阳明远", "Ouyang Mingyuan"), ("Anna Müller", "Anna Müller")]
+)
 def test_latin_names(name, latin):
     assert latin_name(name) == latin
 
@@ -64,7 +74,6 @@ def test_latin_names(name, latin):
 def test_written_to_a_file(tmp_path):
     target = tmp_path / "inv.pdf"
     progress = []
-    assert render_invitations([invitation(seed=i) for i in range(3)], output=target,
-                              progress=progress.append) is None
+    assert render_invitations([invitation(seed=i) for i in range(3)], output=target, progress=progress.append) is None
     assert progress == [1, 2, 3]
     assert target.read_bytes().startswith(b"%PDF")

@@ -46,8 +46,9 @@ def test_a_badge_prints_through_cups(cups_queue, tmp_path):
     assert cups_queue.queue in backend.list_printers()
     badge = make_badge("王芳", seed="cups-1")
     title = f"kiosk-{uuid.uuid4().hex[:10]}"
-    job = backend.submit(render_badges([badge], "badge-90x130"), printer=cups_queue.queue,
-                         media_mm=(90, 130), copies=1, title=title)
+    job = backend.submit(
+        render_badges([badge], "badge-90x130"), printer=cups_queue.queue, media_mm=(90, 130), copies=1, title=title
+    )
     assert job.startswith(f"{cups_queue.queue}-")
     state = wait_for(backend, job, {JobStatus.DONE, JobStatus.FAILED})
     assert state.status is JobStatus.DONE, state
@@ -67,8 +68,13 @@ def test_a_paused_queue_keeps_the_job_pending_until_enabled(cups_queue, tmp_path
     title = f"kiosk-{uuid.uuid4().hex[:10]}"
     subprocess.run(["cupsdisable", cups_queue.queue], check=True)
     try:
-        job = backend.submit(render_badges([make_badge("王芳", seed="cups-2")], "badge-90x130"),
-                             printer=cups_queue.queue, media_mm=(90, 130), copies=1, title=title)
+        job = backend.submit(
+            render_badges([make_badge("王芳", seed="cups-2")], "badge-90x130"),
+            printer=cups_queue.queue,
+            media_mm=(90, 130),
+            copies=1,
+            title=title,
+        )
         # lp succeeded, yet nothing printed: the state says so, for as long as we care to look
         deadline = time.monotonic() + 1.0
         while time.monotonic() < deadline:
@@ -91,8 +97,12 @@ def test_cancelled_job_is_failed(cups_queue):
     backend = CupsBackend()
     subprocess.run(["cupsdisable", cups_queue.queue], check=True)
     try:
-        job = backend.submit(render_badges([make_badge("王芳", seed="cups-3")], "badge-90x130"),
-                             printer=cups_queue.queue, media_mm=(90, 130), title="kiosk-cancel")
+        job = backend.submit(
+            render_badges([make_badge("王芳", seed="cups-3")], "badge-90x130"),
+            printer=cups_queue.queue,
+            media_mm=(90, 130),
+            title="kiosk-cancel",
+        )
         backend.cancel(job)
         state = wait_for(backend, job, {JobStatus.FAILED, JobStatus.DONE})
         assert state.status is JobStatus.FAILED

@@ -18,9 +18,11 @@ KEYWORDS = {"_": None, "N_": None, "translate": (1,)}
 
 def test_printing_imports_neither_qt_nor_the_database():
     modules = [f"kiosk.printing.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__"]
-    code = (f"import sys; import {', '.join(modules)}; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'peewee') "
-            "or m.startswith(('kiosk.models', 'kiosk.core', 'kiosk.ui'))]; print(bad); sys.exit(bool(bad))")
+    code = (
+        f"import sys; import {', '.join(modules)}; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'peewee') "
+        "or m.startswith(('kiosk.models', 'kiosk.core', 'kiosk.ui'))]; print(bad); sys.exit(bool(bad))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
 
