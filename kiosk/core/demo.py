@@ -6,6 +6,7 @@ from datetime import date
 
 from kiosk.core.demo_data import demo_event
 from kiosk.core.desk import Desk, EventInfo
+from kiosk.models.database import checkpoint
 from kiosk.models.ids import uuid7
 
 GUEST_FIELDS = ("name", "organisation", "title", "category", "phone", "email", "note", "plain_code")
@@ -29,4 +30,5 @@ def create_demo(desk: Desk, guests: int = 300, today: date | None = None) -> Eve
             for guest in demo.guests
         ]
         desk.journal.record_entries(entries)
+    checkpoint()  # a bulk write: fold the WAL now, not later on a scan's path
     return event

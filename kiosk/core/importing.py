@@ -15,7 +15,7 @@ from typing import Any
 from kiosk.core.backup import backup_now
 from kiosk.core.desk import Desk
 from kiosk.core.guest_file import GuestRow, read_guest_file
-from kiosk.models.database import db
+from kiosk.models.database import checkpoint, db
 from kiosk.models.ids import uuid7
 from kiosk.models.search_keys import normalise
 
@@ -65,6 +65,8 @@ def import_guests(
         if not dry_run and payloads:
             entries = [desk.journal.make("guest.set", payload, desk.operator) for payload in payloads]
             desk.journal.record_entries(entries)
+    if not dry_run:
+        checkpoint()  # a bulk write: fold the WAL now, not later on a scan's path
     return report
 
 

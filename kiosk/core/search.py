@@ -11,9 +11,9 @@ from kiosk.core.guest_view import GUEST_SELECT, GuestView
 from kiosk.models.database import db
 from kiosk.models.search_keys import RANK_ORGANISATION, normalise, query_key
 
-# A one-letter query matches a large part of a big guest list; reading this many key rows (in key
-# order, so exact matches first) bounds its cost while typing.
-_SCAN_CAP = 20000
+# A short query's prefix matches a large part of a big guest list; reading at most this many key
+# rows past the exact ones (in key order) bounds the cost of each keystroke.
+_PREFIX_SCAN_CAP = 3000
 
 
 def search(query: str, limit: int = 50) -> list[GuestView]:
@@ -25,13 +25,20 @@ def search(query: str, limit: int = 50) -> list[GuestView]:
     connection = db.connection()
     pattern = key + "*"
     scores: dict[str, int] = {}
+    # Exact keys: the primary key (key, rank, guest_id) hands them over in rank order.
     for guest_id, score in connection.execute(
-        "SELECT guest_id, MIN(rank * 2 + (key <> ?)) AS score FROM"
-        " (SELECT key, rank, guest_id FROM search_key WHERE key GLOB ? LIMIT ?)"
-        " GROUP BY guest_id ORDER BY score LIMIT ?",
-        (key, pattern, _SCAN_CAP, limit),
+        "SELECT guest_id, MIN(rank) * 2 FROM search_key WHERE key = ? GROUP BY guest_id ORDER BY 2 LIMIT ?",
+        (key, limit),
     ):
         scores[guest_id] = score
+    for guest_id, score in connection.execute(
+        "SELECT guest_id, MIN(rank) * 2 + 1 AS score FROM"
+        " (SELECT rank, guest_id FROM search_key WHERE key GLOB ? AND key > ? LIMIT ?)"
+        " GROUP BY guest_id ORDER BY score LIMIT ?",
+        (pattern, key, _PREFIX_SCAN_CAP, limit),
+    ):
+        if score < scores.get(guest_id, 1 << 30):
+            scores[guest_id] = score
     organisations = [
         row[0]
         for row in connection.execute(

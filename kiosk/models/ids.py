@@ -31,8 +31,8 @@ def uuid7() -> str:
         _last_ms = now
         sequence = _sequence
     random_tail = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
-    value = (now << 80) | (0x7 << 76) | (sequence << 64) | (0b10 << 62) | random_tail
-    return str(uuid.UUID(int=value))
+    text = f"{(now << 80) | (0x7 << 76) | (sequence << 64) | (0b10 << 62) | random_tail:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def parse_uuid(text: str) -> bytes | None:

@@ -87,7 +87,7 @@ class Checkin(BaseModel):
     session = CharField(**defaulted(""))
     device = CharField(**defaulted(""))
     operator = CharField(**defaulted(""))
-    at = IntegerField(index=True)
+    at = IntegerField()
     undone = BooleanField(**defaulted(False))
 
 
@@ -152,7 +152,9 @@ class SearchKey(BaseModel):
 
     key = CharField()
     rank = IntegerField()
-    guest_id = CharField(index=True)
+    # No index on guest_id: a guest's keys are a pure function of its fields, so the projection deletes
+    # them by primary key from the old values; a second index would halve the speed of bulk imports.
+    guest_id = CharField()
 
     class Meta:
         primary_key = CompositeKey("key", "rank", "guest_id")
