@@ -18,6 +18,7 @@ _sequence = 0
 def uuid7() -> str:
     """A UUIDv7 string; ids made in one process are strictly increasing."""
     global _last_ms, _sequence
+    entropy = int.from_bytes(os.urandom(10), "big")  # one system call for all 72 random bits
     with _lock:
         now = time.time_ns() // 1_000_000
         if now <= _last_ms:
@@ -27,10 +28,10 @@ def uuid7() -> str:
                 _sequence = 0
             now = _last_ms
         else:
-            _sequence = int.from_bytes(os.urandom(2), "big") & 0x3FF
+            _sequence = entropy & 0x3FF
         _last_ms = now
         sequence = _sequence
-    random_tail = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    random_tail = entropy >> 10 & ((1 << 62) - 1)
     text = f"{(now << 80) | (0x7 << 76) | (sequence << 64) | (0b10 << 62) | random_tail:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
