@@ -84,7 +84,7 @@ class GuestTableModel(QAbstractTableModel):
 
     def _load_page(self, row: int) -> None:
         start = max(0, row - PAGE // 4)
-        wanted = [i for i in self._ids[start : start + PAGE] if i not in self._rows]
+        wanted = [i for i in dict.fromkeys(self._ids[start : start + PAGE]) if i not in self._rows]
         try:
             found = {guest.id: guest for guest in self._fetch(wanted)}
         except Exception:  # a broken row or database must not break painting

@@ -265,11 +265,15 @@ class DeskWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.check_in(dialog.selected_ids()))
         return self._show_dialog(dialog)
 
-    def _show_dialog(self, dialog):
+    def _show_dialog(self, dialog, *, modal: bool = True):
+        """Open without blocking (never exec()): window-modal forms, or a free-floating message."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda _result: self._dialogs.remove(dialog) if dialog in self._dialogs else None)
-        dialog.open()
+        if modal:
+            dialog.open()
+        else:
+            dialog.show()
         return dialog
 
     # --- shift, settings, language ------------------------------------------------------------------------
@@ -374,7 +378,7 @@ class DeskWindow(QMainWindow):
         if details:
             box.setDetailedText(details)
         box.setWindowModality(Qt.WindowModality.NonModal)
-        self._show_dialog(box)
+        self._show_dialog(box, modal=False)
         self.error_shown.emit(message)
         return box
 

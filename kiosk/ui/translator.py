@@ -6,7 +6,7 @@ retranslate in ``changeEvent``, so switching language is live.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from kiosk.i18n import LANGUAGES, catalogue, set_language
 
@@ -53,3 +53,5 @@ def apply_language(language: str) -> None:
     ours = GettextTranslator(language)
     app.installTranslator(ours)
     _installed.append(ours)
+    # Installing posts LanguageChange to every widget; deliver them now so the switch is immediate.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
