@@ -91,7 +91,7 @@ def render_badges(
     output: Output = None,
     progress: Callable[[int], None] | None = None,
     font_path: str | os.PathLike[str] | None = None,
-    workers: int | None = None,
+    workers: int | None = 1,
     invariant: bool = False,
     title: str = "Badges",
 ) -> bytes | None:
@@ -99,7 +99,9 @@ def render_badges(
 
     ``offset_mm`` = (right, down) moves everything on the page (a printer's calibration).
     ``progress(n)`` is called after each badge with the number drawn so far. ``workers``: processes
-    that pre-encode QR codes for long batches (None: all cores when the batch is long; 1: none).
+    that pre-encode the QR codes of long batches (≥ 256 badges) while this one draws; 1 (the default)
+    uses none, None all cores. Workers are *spawned*, which re-imports the program's main module:
+    pass workers ≠ 1 only from a program whose main script guards ``if __name__ == "__main__"``.
     Raises MissingGlyphs (naming the guest and the characters) before anything is written for that
     badge, LayoutError for a broken layout, FontNotFound when no CJK font is usable.
     """
