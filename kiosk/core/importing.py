@@ -83,22 +83,26 @@ class _Existing:
             row = dict(zip(columns, values, strict=True))
             self.add(row)
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: dict[str, Any], name_org: tuple[str, str] | None = None) -> None:
         guest_id = row["id"]
         self.rows[guest_id] = row
         if row["plain_code"]:
             self.by_code.setdefault(row["plain_code"], guest_id)
         if row["phone"]:
             self.by_phone.setdefault(row["phone"], guest_id)
-        self.by_name_org.setdefault((normalise(row["name"]), normalise(row["organisation"])), guest_id)
+        self.by_name_org.setdefault(name_org or _name_org(row["name"], row["organisation"]), guest_id)
 
-    def match(self, row: GuestRow) -> str | None:
+    def match(self, row: GuestRow, name_org: tuple[str, str]) -> str | None:
         return (
             (row.plain_code and self.by_code.get(row.plain_code))
             or (row.phone and self.by_phone.get(row.phone))
-            or self.by_name_org.get((normalise(row.name), normalise(row.organisation)))
+            or self.by_name_org.get(name_org)
             or None
         )
+
+
+def _name_org(name: str, organisation: str) -> tuple[str, str]:
+    return normalise(name), normalise(organisation)
 
 
 def _plan(rows: list[GuestRow], report: ImportReport) -> list[dict[str, Any]]:
@@ -107,11 +111,12 @@ def _plan(rows: list[GuestRow], report: ImportReport) -> list[dict[str, Any]]:
     matched: dict[str, int] = {}
     for row in rows:
         values = {name: getattr(row, name) for name in IMPORTED_FIELDS}
-        guest_id = existing.match(row)
+        name_org = _name_org(row.name, row.organisation)
+        guest_id = existing.match(row, name_org)
         if guest_id is None:
             guest_id = uuid7()
             payloads.append({"guest_id": guest_id, "fields": values})
-            existing.add({"id": guest_id, **values})
+            existing.add({"id": guest_id, **values}, name_org)
             report.imported += 1
             matched[guest_id] = row.row
             continue
