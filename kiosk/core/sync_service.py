@@ -167,7 +167,7 @@ class SyncService:
         pulled = 0
         while True:
             cursor = int(_setting(PULLED, "0"))
-            page = client.pull(event_id, cursor, PULL_PAGE)
+            page = client.pull(event_id, cursor, PULL_PAGE, skip_device=self.desk.device_id)
             pulled += self._ingest(page.entries, cursor_key=PULLED, cursor=page.cursor)
             if not page.more:
                 return pulled

@@ -21,8 +21,10 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kiosk.i18n import _
 from kiosk.models.clock import wall_ms
 from kiosk.models.journal import BadEntry, Entry
+from kiosk.sync.client import wire
 
 FORMAT = "forum-kiosk-bundle"
 VERSION = 1
@@ -72,7 +74,7 @@ def write_bundle(
         "count": len(entries),
         "created": wall_ms(),
     }
-    body = _line(header) + b"".join(_line(entry.to_wire()) for entry in entries)
+    body = _line(header) + b"".join(_line(wire(entry)) for entry in entries)
     digest = hashlib.sha256(body).digest()
     trailer = {"sha256": digest.hex(), "signature": sign(SIGNATURE_CONTEXT + digest).hex()}
     return body + _line(trailer)
@@ -84,9 +86,9 @@ def read_bundle(data: bytes) -> Bundle:
     The signature is returned, not checked: the caller knows which keys it trusts.
     """
     if len(data) > MAX_BUNDLE:
-        raise BadBundle("the file is too large to be a bundle")
+        raise BadBundle(_("the file is too large to be a bundle"))
     if not data.endswith(b"\n"):
-        raise BadBundle("the file is truncated")
+        raise BadBundle(_("the file is truncated"))
     cut = data.rfind(b"\n", 0, len(data) - 1) + 1
     body, last = data[:cut], data[cut:]
     try:
@@ -94,23 +96,23 @@ def read_bundle(data: bytes) -> Bundle:
         digest = bytes.fromhex(trailer["sha256"])
         signature = bytes.fromhex(trailer["signature"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise BadBundle("the signature line is missing or damaged") from None
+        raise BadBundle(_("the signature line is missing or damaged")) from None
     if hashlib.sha256(body).digest() != digest:
-        raise BadBundle("the content does not match its hash: the file was changed or damaged")
+        raise BadBundle(_("the content does not match its hash: the file was changed or damaged"))
     lines = body.split(b"\n")[:-1]
     try:
         header = json.loads(lines[0])
         if header.get("format") != FORMAT or header.get("version") != VERSION:
-            raise BadBundle("not a Forum Kiosk bundle of a known version")
+            raise BadBundle(_("not a Forum Kiosk bundle of a known version"))
         meta = (str(header["event_id"]), str(header["device_id"]), str(header["key_id"]))
         public_key = bytes.fromhex(header["public_key"])
         entries = [Entry.from_wire(json.loads(line)) for line in lines[1:]]
     except BadBundle:
         raise
     except BadEntry as error:
-        raise BadBundle(f"a bad entry: {error}") from None
+        raise BadBundle(_("a bad entry: {error}").format(error=error)) from None
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, UnicodeDecodeError):
-        raise BadBundle("the header or an entry is damaged") from None
+        raise BadBundle(_("the header or an entry is damaged")) from None
     if header.get("count") != len(entries):
-        raise BadBundle("the number of entries does not match the header")
+        raise BadBundle(_("the number of entries does not match the header"))
     return Bundle(*meta, public_key, entries, digest, signature)

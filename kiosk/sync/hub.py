@@ -8,8 +8,9 @@ Wire format (JSON, UTF-8; every error is ``{"error": code, "message": text}``):
   at most 5,000) and ``X-Kiosk-Clock: <sender's epoch ms>`` → ``{"accepted": n, "duplicates": n,
   "cursor": n, "hub_time": ms, "skew_ms": ms}``. All or nothing: one bad entry → 400 naming it.
   Idempotent by entry id. An organiser token's first push publishes the event.
-- ``GET /v1/events/{event_id}/entries?after=CURSOR&limit=N`` → ``{"entries": [...], "cursor": n,
-  "more": bool}``; the cursor is the hub number of the last entry returned (start from 0).
+- ``GET /v1/events/{event_id}/entries?after=CURSOR&limit=N[&skip_device=ID]`` → ``{"entries":
+  [...], "cursor": n, "more": bool}``; the cursor is the hub number of the last entry read (start
+  from 0); ``skip_device`` leaves out the puller's own entries, which it has already.
 - ``GET /v1/whoami`` → ``{"device", "event_id", "organiser"}``; ``GET /v1/health``.
 - ``GET /live/{event_id}`` (HTML, refreshes itself) and ``GET /live/{event_id}/data`` (JSON).
 
@@ -176,8 +177,10 @@ def pull(request: Request) -> Response:
         rows = store.entries_after(event_id, after, limit)
     cursor = rows[-1][0] if rows else after
     more = "true" if len(rows) == limit else "false"
+    skip = request.query_params.get("skip_device")
     # The bodies are stored as wire JSON already: splice them instead of parsing and re-encoding.
-    text = '{"entries":[' + ",".join(body for _seq, body in rows) + f'],"cursor":{cursor},"more":{more}}}'
+    bodies = ",".join(body for _seq, device, body in rows if device != skip)
+    text = '{"entries":[' + bodies + f'],"cursor":{cursor},"more":{more}}}'
     return Response(text, media_type="application/json")
 
 
@@ -196,7 +199,7 @@ def _live_data(request: Request) -> dict[str, Any] | Response:
             return _error(404, "unknown_event", _("This event is not on the hub yet: the organiser must sync first."))
 
         def fetch(after: int) -> list[tuple[int, dict]]:
-            return [(seq, json.loads(body)) for seq, body in store.entries_after(event_id, after, 5000)]
+            return [(seq, json.loads(body)) for seq, _device, body in store.entries_after(event_id, after, 5000)]
 
         fold = _live.fold(event_id, fetch)
         with _live._lock:
@@ -358,6 +361,12 @@ OPENAPI: dict[str, Any] = {
                         "name": "limit",
                         "in": "query",
                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1000},
+                    },
+                    {
+                        "name": "skip_device",
+                        "in": "query",
+                        "description": "leave out this device's entries (the cursor still moves past them)",
+                        "schema": {"type": "string"},
                     },
                 ],
                 "responses": _responses(

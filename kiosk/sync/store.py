@@ -44,6 +44,7 @@ from playhouse.db_url import connect
 
 from kiosk.models.clock import wall_ms
 from kiosk.models.journal import Entry
+from kiosk.sync.client import wire
 
 HUB_DATABASE_FILE = "hub.sqlite3"
 _CHUNK = 400  # rows per INSERT: 6 columns stay below SQLite's and PostgreSQL's parameter limits
@@ -272,11 +273,9 @@ def store_entries(
         rows = []
         for entry in new:
             seq += 1
-            body = json.dumps(entry.to_wire(), ensure_ascii=False, separators=(",", ":"))
+            body = json.dumps(wire(entry), ensure_ascii=False, separators=(",", ":"))
             rows.append((event_id, seq, entry.id, entry.device, entry.kind, body))
-        fields = [HubEntry.event_id, HubEntry.seq, HubEntry.entry_id, HubEntry.device, HubEntry.kind, HubEntry.body]
-        for start in range(0, len(rows), _CHUNK):
-            HubEntry.insert_many(rows[start : start + _CHUNK], fields=fields).on_conflict_ignore().execute()
+        _insert_rows(rows)
         if seq != counter:
             HubEvent.update(last_seq=seq).where(HubEvent.id == event_id).execute()
         skew = 0 if clock_ms is None else clock_ms - now
@@ -285,6 +284,19 @@ def store_entries(
             update={HubDevice.last_sync: now, HubDevice.skew_ms: skew},
         ).execute()
     return PushResult(len(new), len(batch) - len(new), seq)
+
+
+def _insert_rows(rows: list[tuple]) -> None:
+    """Multi-row INSERT … ON CONFLICT DO NOTHING (both databases), without Peewee's per-row SQL building."""
+    mark = hub_db.obj.param
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        values = ",".join([f"({mark},{mark},{mark},{mark},{mark},{mark})"] * len(chunk))
+        hub_db.execute_sql(
+            f"INSERT INTO hub_entry (event_id, seq, entry_id, device, kind, body) VALUES {values}"
+            " ON CONFLICT DO NOTHING",
+            [value for row in chunk for value in row],
+        )
 
 
 def _lock_counter(event_id: str) -> int | None:
@@ -298,10 +310,10 @@ def event_exists(event_id: str) -> bool:
     return HubEvent.select().where(HubEvent.id == event_id).exists()
 
 
-def entries_after(event_id: str, after: int, limit: int) -> list[tuple[int, str]]:
-    """(seq, wire JSON) of the event's entries numbered above ``after``, in order."""
+def entries_after(event_id: str, after: int, limit: int) -> list[tuple[int, str, str]]:
+    """(seq, device, wire JSON) of the event's entries numbered above ``after``, in order."""
     query = (
-        HubEntry.select(HubEntry.seq, HubEntry.body)
+        HubEntry.select(HubEntry.seq, HubEntry.device, HubEntry.body)
         .where(HubEntry.event_id == event_id, HubEntry.seq > after)
         .order_by(HubEntry.seq)
         .limit(limit)

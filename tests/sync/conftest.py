@@ -18,6 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English, so tests can match them; the default language again afterwards."""
+    from kiosk.i18n import DEFAULT_LANGUAGE, set_language
+
+    set_language("en")
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
 def postgres_listening() -> bool:
     try:
         with socket.create_connection((PG_HOST, PG_PORT), timeout=1):

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from kiosk.i18n import catalogue
 from tests.sync.conftest import ROOT
 
-FILES = ["kiosk/sync/hub.py", "kiosk/core/sync_service.py", "kiosk/cli_sync.py"]
+FILES = ["kiosk/sync/hub.py", "kiosk/sync/bundle.py", "kiosk/core/sync_service.py", "kiosk/cli_sync.py"]
 
 
 def _messages() -> set[str]:

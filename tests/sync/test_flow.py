@@ -26,6 +26,7 @@ from kiosk.core.sync_service import (
     SyncService,
     _set,
 )
+from kiosk.i18n import DEFAULT_LANGUAGE, set_language
 from kiosk.models.tables import Guest, JournalEntry, PublicKey
 from kiosk.sync import store
 from tests.sync.conftest import issue
@@ -163,7 +164,11 @@ def test_sync_loop_backs_off_while_the_hub_is_away_then_syncs(tmp_path, hub, hub
                 time.sleep(0.02)
             status = loop.status
             assert status.state == "offline" and status.waiting >= 1
-            assert "offline since" in status.text() and "waiting" in status.text()
+            set_language("en")
+            try:
+                assert "offline since" in status.text() and "1 waiting" in status.text()
+            finally:
+                set_language(DEFAULT_LANGUAGE)
             with desk.write():
                 _set(HUB, hub.url)
             loop.sync_now()
