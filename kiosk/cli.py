@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk import cli_sync
 from kiosk.i18n import LANGUAGES, _, set_language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -98,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="back up the database now")
     backup.add_argument("--json", action="store_true")
+
+    cli_sync.add_commands(commands)
     return parser
 
 
@@ -349,6 +352,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "search": _cmd_search,
     "stats": _cmd_stats,
     "backup": _cmd_backup,
+    **cli_sync.COMMANDS,
 }
 
 
@@ -359,6 +363,8 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.models.migrations import NewerSchema
 
     set_language(args.lang or "zh")
+    if args.command in cli_sync.HUB_COMMANDS:
+        return cli_sync.HUB_COMMANDS[args.command](args)
     desk = None
     try:
         desk = _open(args)
