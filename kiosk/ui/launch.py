@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -46,11 +47,22 @@ def launch(args: argparse.Namespace) -> int:
         window = _open_window(desk, settings, args)
         if window is None:
             return 1
+        _quit_on_signals(app)
         code = app.exec()
         window.shutdown()
         return code
     finally:
         desk.close()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM/SIGINT close the window properly (queued writes finish, the database is closed)."""
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_args: app.quit())
+    # Python runs signal handlers only between bytecodes: let it in now and then.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def _open_window(desk, settings, args):

@@ -25,6 +25,21 @@ _COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
 )
 
+_MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+        Qt.Key.Key_unknown,
+    }
+)
+
 
 def _monotonic_ms() -> int:
     return time.monotonic_ns() // 1_000_000
@@ -71,6 +86,8 @@ class ScanFilter(QObject):
 
     def _key_press(self, widget: QWidget, event: QKeyEvent) -> bool:
         key = event.key()
+        if key in _MODIFIER_KEYS:
+            return False  # scanners press Shift for capitals: neither typing nor the end of a burst
         text = event.text()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             name = ENTER
