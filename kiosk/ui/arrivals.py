@@ -39,7 +39,7 @@ class BarChart(QWidget):
         self.bars = bars
         self.update()
 
-    def paintEvent(self, event) -> None:  # noqa: N802, ARG002
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(30, 8, -6, -24)
@@ -61,8 +61,11 @@ class BarChart(QWidget):
             bar = QRectF(rect.left() + i * slot + slot * 0.15, rect.bottom() - height, slot * 0.7, height)
             painter.fillRect(bar, QColor("#2f6db5"))
             if i % 3 == 0:
-                painter.drawText(QRectF(rect.left() + i * slot - 10, rect.bottom() + 4, slot * 3, 16),
-                                 Qt.AlignmentFlag.AlignLeft, label)
+                painter.drawText(
+                    QRectF(rect.left() + i * slot - 10, rect.bottom() + 4, slot * 3, 16),
+                    Qt.AlignmentFlag.AlignLeft,
+                    label,
+                )
         painter.end()
 
 
@@ -162,7 +165,7 @@ class ArrivalsPanel(QGroupBox):
         self.chart_title.setText(_("Arrivals per 10 minutes"))
         self._fill()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

@@ -133,7 +133,9 @@ class OrganisationDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, guest.id)
             usable = not arrived and guest.state != "cancelled"
-            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | (Qt.ItemFlag.ItemIsEnabled if usable else Qt.ItemFlag.NoItemFlags))
+            item.setFlags(
+                Qt.ItemFlag.ItemIsUserCheckable | (Qt.ItemFlag.ItemIsEnabled if usable else Qt.ItemFlag.NoItemFlags)
+            )
             item.setCheckState(Qt.CheckState.Checked if usable else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -164,8 +166,9 @@ class OrganisationDialog(QDialog):
 class ShiftDialog(_Form):
     """Start of shift: station, session (optional), operator."""
 
-    def __init__(self, parent: QWidget | None, *, station: str, operator: str, session: str,
-                 sessions: list[dict]) -> None:
+    def __init__(
+        self, parent: QWidget | None, *, station: str, operator: str, session: str, sessions: list[dict]
+    ) -> None:
         super().__init__(parent, _("Start of shift"))
         self.station = self._line(_("Station"), station, _("e.g. Desk 2"))
         self.session = QComboBox()
@@ -215,8 +218,12 @@ class NewEventDialog(_Form):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, _("No event yet"))
-        intro = QLabel(_("This data folder holds no event yet. Try the demo event, or create your event and "
-                         "import its guest list (CSV or Excel)."))
+        intro = QLabel(
+            _(
+                "This data folder holds no event yet. Try the demo event, or create your event and "
+                "import its guest list (CSV or Excel)."
+            )
+        )
         intro.setWordWrap(True)
         self.form.addRow(intro)
         self.demo = QPushButton(_("Create the demo event"))
@@ -261,5 +268,9 @@ class NewEventDialog(_Form):
 
     def event_fields(self) -> dict[str, str]:
         chosen: date = self.date.date().toPython()
-        return {"name": self.name.text().strip(), "date_text": chosen.isoformat(), "venue": self.venue.text().strip(),
-                "timezone": "Asia/Shanghai"}
+        return {
+            "name": self.name.text().strip(),
+            "date_text": chosen.isoformat(),
+            "venue": self.venue.text().strip(),
+            "timezone": "Asia/Shanghai",
+        }

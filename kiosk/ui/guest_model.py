@@ -37,8 +37,9 @@ Index = QModelIndex | QPersistentModelIndex
 class GuestTableModel(QAbstractTableModel):
     """Rows are guest ids; ``fetch(ids) -> list[GuestView]`` reads them (GuestService.many)."""
 
-    def __init__(self, fetch: Callable[[Sequence[str]], list[GuestView]], event: Callable[[], EventInfo | None],
-                 parent=None) -> None:
+    def __init__(
+        self, fetch: Callable[[Sequence[str]], list[GuestView]], event: Callable[[], EventInfo | None], parent=None
+    ) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._event = event
@@ -95,16 +96,24 @@ class GuestTableModel(QAbstractTableModel):
 
     # --- Qt -----------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
             return _(COLUMNS[section][1])
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical and 0 <= section < len(self._ids):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Vertical
+            and 0 <= section < len(self._ids)
+        ):
             return str(section + 1)
         return None
 
@@ -113,8 +122,12 @@ class GuestTableModel(QAbstractTableModel):
             return None
         if role == GUEST_ID_ROLE:
             return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
-                        Qt.ItemDataRole.ToolTipRole):
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             return None
         guest = self.guest(index.row())
         if guest is None:

@@ -73,8 +73,9 @@ def _open_window(desk, settings, args):
     operator = (args.operator or "").strip()
     session = settings.session if any(s["code"] == settings.session for s in desk.sessions()) else ""
     if not (args.station and args.operator):
-        dialog = ShiftDialog(None, station=station, operator=operator or settings.operator, session=session,
-                             sessions=desk.sessions())
+        dialog = ShiftDialog(
+            None, station=station, operator=operator or settings.operator, session=session, sessions=desk.sessions()
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         station, session, operator = dialog.values()
@@ -89,10 +90,10 @@ def _open_window(desk, settings, args):
 
 def _announce_when_painted(window) -> None:
     """For bench/bench_ui.py: print a marker once the first frame is painted."""
-    from PySide6.QtCore import QObject, QEvent
+    from PySide6.QtCore import QEvent, QObject
 
     class _Painted(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802
+        def eventFilter(self, watched, event):
             if event.type() == QEvent.Type.Paint and watched is window.verdict:
                 QTimer.singleShot(0, lambda: print("KIOSK_READY", flush=True))
                 watched.removeEventFilter(self)
@@ -153,9 +154,11 @@ def _create_event(app: QApplication, desk) -> bool:
         QMessageBox.warning(None, _("Import"), _("Nothing was imported:") + "\n" + "\n".join(lines))
         return True  # the event exists; the volunteer can import again later from the command line
     QMessageBox.information(
-        None, _("Import"),
-        _("Imported {n} new guests, updated {m}, unchanged {k}.").format(n=report.imported, m=report.updated,
-                                                                         k=report.unchanged),
+        None,
+        _("Import"),
+        _("Imported {n} new guests, updated {m}, unchanged {k}.").format(
+            n=report.imported, m=report.updated, k=report.unchanged
+        ),
     )
     return True
 

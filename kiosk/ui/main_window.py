@@ -62,8 +62,9 @@ class DeskWindow(QMainWindow):
     stats_updated = Signal(object)
     error_shown = Signal(str)
 
-    def __init__(self, desk: Desk, settings: DeskSettings, *, install_scanner: bool = True,
-                 save_settings: bool = True) -> None:
+    def __init__(
+        self, desk: Desk, settings: DeskSettings, *, install_scanner: bool = True, save_settings: bool = True
+    ) -> None:
         super().__init__()
         self.desk = desk
         self.settings = settings
@@ -126,8 +127,13 @@ class DeskWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
         self.shift_action = QAction(self)
         self.settings_action = QAction(self)
-        for action in (self.walk_in_action, self.delegation_action, self.find_action, self.shift_action,
-                       self.settings_action):
+        for action in (
+            self.walk_in_action,
+            self.delegation_action,
+            self.find_action,
+            self.shift_action,
+            self.settings_action,
+        ):
             self.toolbar.addAction(action)
 
         self.scan_filter = ScanFilter(self)
@@ -168,8 +174,7 @@ class DeskWindow(QMainWindow):
 
     def scan(self, text: str) -> None:
         """Judge a scanned code (on the writer thread); the verdict replaces the panel."""
-        self.tasks.write(self.checkins.scan, text, self.desk.station, self.session or None,
-                         on_done=self._show_verdict)
+        self.tasks.write(self.checkins.scan, text, self.desk.station, self.session or None, on_done=self._show_verdict)
 
     def check_in(self, guest_ids: list[str]) -> None:
         """Check in guests found without a code; the last verdict is shown (all are journalled)."""
@@ -288,8 +293,13 @@ class DeskWindow(QMainWindow):
         self._update_header()
 
     def open_shift(self) -> ShiftDialog:
-        dialog = ShiftDialog(self, station=self.desk.station, operator=self.desk.operator, session=self.session,
-                             sessions=self.desk.sessions())
+        dialog = ShiftDialog(
+            self,
+            station=self.desk.station,
+            operator=self.desk.operator,
+            session=self.session,
+            sessions=self.desk.sessions(),
+        )
         dialog.accepted.connect(lambda: self.start_shift(*dialog.values()))
         return self._show_dialog(dialog)
 
@@ -321,7 +331,7 @@ class DeskWindow(QMainWindow):
         self.settings_action.setText(_("Settings"))
         self._update_header()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -339,8 +349,9 @@ class DeskWindow(QMainWindow):
             )
         )
         self.shift_label.setText(
-            _("{station} · {session} · {operator}").format(station=self.desk.station, session=session,
-                                                          operator=operator)
+            _("{station} · {session} · {operator}").format(
+                station=self.desk.station, session=session, operator=operator
+            )
         )
 
     # --- statistics ---------------------------------------------------------------------------------------
@@ -372,9 +383,13 @@ class DeskWindow(QMainWindow):
 
     def show_error(self, message: str, details: str = "") -> QMessageBox:
         """A non-modal message box: the desk keeps scanning while it is open."""
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Something went wrong"),
-                          _("The last action failed: {message}").format(message=message),
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Something went wrong"),
+            _("The last action failed: {message}").format(message=message),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         if details:
             box.setDetailedText(details)
         box.setWindowModality(Qt.WindowModality.NonModal)
@@ -437,7 +452,7 @@ class DeskWindow(QMainWindow):
 
     # --- closing --------------------------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
 

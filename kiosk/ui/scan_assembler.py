@@ -40,9 +40,7 @@ class Output:
 
 
 class ScanAssembler:
-    def __init__(
-        self, *, max_gap_ms: int = 50, quiet_ms: int = 60, min_length: int = 4, dedupe_ms: int = 1500
-    ) -> None:
+    def __init__(self, *, max_gap_ms: int = 50, quiet_ms: int = 60, min_length: int = 4, dedupe_ms: int = 1500) -> None:
         self.max_gap_ms = max_gap_ms
         self.quiet_ms = max(quiet_ms, max_gap_ms)
         self.min_length = min_length

@@ -38,7 +38,7 @@ class GuestTable(QTableView):
 
     activated_guest = Signal(str)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             index = self.currentIndex()
             model = self.model()
@@ -67,9 +67,14 @@ class SearchPanel(QWidget):
     current_changed = Signal(str)
     searched = Signal(str)
 
-    def __init__(self, model: GuestTableModel, search: Callable[[str, int], list[GuestView]],
-                 all_ids: Callable[[], list[str]], event: Callable[[], EventInfo | None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: GuestTableModel,
+        search: Callable[[str, int], list[GuestView]],
+        all_ids: Callable[[], list[str]],
+        event: Callable[[], EventInfo | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self._search = search
@@ -162,7 +167,7 @@ class SearchPanel(QWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [guest_id for row in rows if (guest_id := self.model.guest_id(row))]
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.box and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -192,7 +197,7 @@ class SearchPanel(QWidget):
         self.detail.retranslate()
         self.show_detail()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -269,8 +274,9 @@ class DetailPane(QGroupBox):
         self.note = QLabel()
         self.note.setObjectName("detailNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("#detailNote { background: #fff3b0; border: 3px solid #1d1d1d; padding: 4px 8px;"
-                                " font-weight: 800; }")
+        self.note.setStyleSheet(
+            "#detailNote { background: #fff3b0; border: 3px solid #1d1d1d; padding: 4px 8px; font-weight: 800; }"
+        )
         self.labels: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()

@@ -38,7 +38,7 @@ class Sounds(QObject):
             # QtMultimedia lists every codec library it cannot find; a desk without them is fine.
             os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
             try:
-                from PySide6.QtMultimedia import QSoundEffect  # noqa: I001 - optional, loaded late
+                from PySide6.QtMultimedia import QSoundEffect
             except ImportError as error:  # no libpulse: a silent desk still works
                 log.info("no sound: %s", error)
                 return self._effects

@@ -56,15 +56,21 @@ class TaskManager(QObject):
         return self._pending > 0
 
     def write(
-        self, function: Callable[..., Any], *args: Any, on_done: Callback | None = None,
-        on_error: ErrorCallback | None = None
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
     ) -> Future:
         """Run ``function(*args)`` on the writer thread (one write transaction at a time, in order)."""
         return self._track(self.writer.submit(function, *args), on_done, on_error)
 
     def read(
-        self, function: Callable[..., Any], *args: Any, on_done: Callback | None = None,
-        on_error: ErrorCallback | None = None
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
     ) -> Future:
         """Run a read that may be slow on the reader thread (its own SQLite connection)."""
         return self._track(self._reader.submit(function, *args), on_done, on_error)

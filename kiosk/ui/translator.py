@@ -19,14 +19,14 @@ class GettextTranslator(QTranslator):
         self.language = language
         self._catalogue = catalogue(language)
 
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
+    def translate(self, context, source_text, disambiguation=None, n=-1):
         # None (a null QString) means "not translated here"; "" would translate to the empty string.
         if not source_text:
             return None
         translated = self._catalogue.gettext(source_text)
         return translated if translated != source_text else None
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+    def isEmpty(self) -> bool:
         return False
 
 

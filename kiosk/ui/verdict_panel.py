@@ -189,7 +189,9 @@ class VerdictPanel(QFrame):
         if verdict.status == "warn" and verdict.arrived_at is not None:
             when = self._event.local_time(verdict.arrived_at).strftime("%H:%M") if self._event else "?"
             lines.append(
-                _("First arrived at {time} at desk “{station}”").format(time=when, station=verdict.arrived_station or "?")
+                _("First arrived at {time} at desk “{station}”").format(
+                    time=when, station=verdict.arrived_station or "?"
+                )
             )
         return "\n".join(lines)
 
@@ -202,7 +204,7 @@ class VerdictPanel(QFrame):
         self.stub_save.setText(_("Save name"))
         self._paint()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

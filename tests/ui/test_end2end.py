@@ -66,8 +66,9 @@ def xvfb():
 
 
 def _xdotool(display: str, *args: str) -> str:
-    result = subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        ["xdotool", *args], env={**os.environ, "DISPLAY": display}, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -80,12 +81,33 @@ def test_a_scanner_typing_into_the_real_window_checks_the_guest_in(tmp_path, xvf
     code = kiosk(data, "credential", guest["id"], check=True).stdout.strip()
     assert len(code) > 100
 
-    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "KIOSK_CONFIG_DIR": str(tmp_path / "config"),
-           "KIOSK_BENCH_READY": "1", "QT_LOGGING_RULES": "qt.multimedia*=false"}
+    env = {
+        **os.environ,
+        "DISPLAY": xvfb,
+        "QT_QPA_PLATFORM": "xcb",
+        "KIOSK_CONFIG_DIR": str(tmp_path / "config"),
+        "KIOSK_BENCH_READY": "1",
+        "QT_LOGGING_RULES": "qt.multimedia*=false",
+    }
     app = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data", str(data), "--station", "E2E Desk", "--operator", "Tester",
-         "--lang", "en"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--data",
+            str(data),
+            "--station",
+            "E2E Desk",
+            "--operator",
+            "Tester",
+            "--lang",
+            "en",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
     )
     try:
         assert _read_line(app, "KIOSK_READY", 60), "the window did not come up"

@@ -50,8 +50,8 @@ def test_phone_is_masked_and_category_labelled(demo_desk, english):
     guest = service.all()[0]
     model = GuestTableModel(service.many, lambda: demo_desk.event)
     model.set_ids([guest.id])
-    phone = [i for i, (name, _label) in enumerate(COLUMNS) if name == "phone"][0]
-    category = [i for i, (name, _label) in enumerate(COLUMNS) if name == "category"][0]
+    phone = next(i for i, (name, _label) in enumerate(COLUMNS) if name == "phone")
+    category = next(i for i, (name, _label) in enumerate(COLUMNS) if name == "category")
     shown = model.data(model.index(0, phone))
     assert guest.phone not in shown and "****" in shown and shown.endswith(guest.phone[-4:])
     assert model.data(model.index(0, category)) == "Expert"
