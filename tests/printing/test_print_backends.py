@@ -52,7 +52,9 @@ def test_a_badge_prints_through_cups(cups_queue, tmp_path):
     assert job.startswith(f"{cups_queue.queue}-")
     state = wait_for(backend, job, {JobStatus.DONE, JobStatus.FAILED})
     assert state.status is JobStatus.DONE, state
-    printed = cups_queue.find_output(title).read_bytes()
+    output = cups_queue.find_output(title)
+    printed = output.read_bytes()
+    output.unlink()
     box = PdfReader(io.BytesIO(printed)).pages[0].mediabox
     assert float(box.width) / MM == pytest.approx(90, abs=1)
     assert float(box.height) / MM == pytest.approx(130, abs=1)
@@ -88,6 +90,7 @@ def test_a_paused_queue_keeps_the_job_pending_until_enabled(cups_queue, tmp_path
     time.sleep(0.2)  # a duplicate would be written right after the first
     outputs = [p for d in cups_queue.output_dirs if d.is_dir() for p in d.glob(f"*{title}*.pdf")]
     assert len(outputs) == 1
+    outputs[0].unlink()
 
 
 @pytest.mark.cups
