@@ -100,6 +100,47 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="back up the database now")
     backup.add_argument("--json", action="store_true")
 
+    badge = commands.add_parser("badge", help="badges into one PDF (pre-printing)")
+    badge.add_argument("guest_ids", nargs="*", metavar="GUEST_ID")
+    badge.add_argument("--all", action="store_true", help="every registered guest")
+    badge.add_argument("-o", "--output", type=Path, required=True)
+    badge.add_argument("--layout")
+    badge.add_argument("--json", action="store_true")
+
+    printing = commands.add_parser("print", help="print a guest's badge on this desk's printer")
+    printing.add_argument("guest_id")
+    printing.add_argument("--printer", help="another printer than the desk's")
+    printing.add_argument("--reason", default="", help="why: needed when the badge was printed before")
+    printing.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the printer (default 30)")
+    printing.add_argument("--json", action="store_true")
+
+    layouts = commands.add_parser("layouts", help="the badge layouts")
+    layouts.add_argument("--json", action="store_true")
+
+    invitations = commands.add_parser("invitations", help="invitation letters with QR codes, one A4 page each")
+    invitations.add_argument("-o", "--output", type=Path, required=True)
+    invitations.add_argument("--json", action="store_true")
+
+    jobs = commands.add_parser("jobs", help="print jobs (refreshed from the print system)")
+    jobs.add_argument("--failed", action="store_true", help="only failed jobs")
+    jobs.add_argument("--json", action="store_true")
+
+    retry = commands.add_parser("retry", help="send a failed print job again")
+    retry.add_argument("job_id")
+    retry.add_argument("--printer", help="send it to another printer")
+    retry.add_argument("--wait", type=float, default=30.0)
+    retry.add_argument("--json", action="store_true")
+
+    printer = commands.add_parser("printer", help="show or set this desk's printer")
+    printer.add_argument("--backend", choices=("pdf", "cups", "qt"))
+    printer.add_argument("--name", help="CUPS queue or Qt printer name (for pdf: a folder)")
+    printer.add_argument("--layout")
+    printer.add_argument("--copies", type=int)
+    printer.add_argument("--offset-x", type=float, help="mm to the right (calibration)")
+    printer.add_argument("--offset-y", type=float, help="mm down (calibration)")
+    printer.add_argument("--auto-print", choices=("on", "off"), help="print a badge on each first arrival")
+    printer.add_argument("--json", action="store_true")
+
     cli_sync.add_commands(commands)
     return parser
 
@@ -338,6 +379,105 @@ def _cmd_backup(args, desk) -> int:
     return EXIT_OK
 
 
+def _cmd_badge(args, desk) -> int:
+    from kiosk.core.print_queue import PrintQueue
+
+    desk.require_event()
+    if bool(args.guest_ids) == bool(args.all):
+        raise CommandError("usage", _("Name guest ids or --all (not both)."), EXIT_USAGE)
+    queue = PrintQueue(desk)
+    try:
+        count = queue.batch_pdf(args.output, guest_ids=None if args.all else args.guest_ids, layout=args.layout)
+    except LookupError as error:
+        raise CommandError("unknown_guest", _("No guest has the id {id}.").format(id=error.args[0])) from None
+    _emit(args, {"output": str(args.output), "badges": count},
+          _("{n} badges written to {path}").format(n=count, path=args.output))
+    return EXIT_OK
+
+
+def _cmd_print(args, desk) -> int:
+    from kiosk.core.print_queue import PrintQueue, ReasonRequired
+
+    desk.require_event()
+    try:
+        job = PrintQueue(desk).print_badge(args.guest_id, reason=args.reason, printer=args.printer,
+                                           wait=max(0.0, min(args.wait, 600.0)))
+    except LookupError:
+        raise CommandError("unknown_guest", _("No guest has the id {id}.").format(id=args.guest_id)) from None
+    except ReasonRequired as error:
+        raise CommandError("reason_required", str(error)) from None
+    assert job is not None
+    data = job.to_json(desk.event)
+    _emit(args, data, f"{job.state}: {job.error or job.system_job}")
+    return EXIT_OK if job.state in ("done", "sent", "pending") else EXIT_FAILED
+
+
+def _cmd_layouts(args, desk) -> int:
+    from kiosk.printing.layout import list_layouts
+
+    data = [{"name": i.name, "width_mm": i.width_mm, "height_mm": i.height_mm, "per_page": i.per_page}
+            for i in list_layouts()]
+    _emit(args, data, lambda: "\n".join(f"{d['name']}: {d['width_mm']}×{d['height_mm']} mm, {d['per_page']}/page"
+                                         for d in data))
+    return EXIT_OK
+
+
+def _cmd_invitations(args, desk) -> int:
+    from kiosk.core.print_queue import PrintQueue
+
+    count = PrintQueue(desk).invitations_pdf(args.output)
+    _emit(args, {"output": str(args.output), "invitations": count},
+          _("{n} invitations written to {path}").format(n=count, path=args.output))
+    return EXIT_OK
+
+
+def _cmd_jobs(args, desk) -> int:
+    from kiosk.core.print_queue import PrintQueue
+
+    queue = PrintQueue(desk)
+    for job in queue.jobs(states=("pending", "sent")):
+        queue.refresh(job.id)
+    jobs = queue.jobs(states=("failed",) if args.failed else None)
+    data = [job.to_json(desk.event) for job in jobs]
+    _emit(args, data, lambda: "\n".join(f"{j['id']}  {j['state']}  {j['guest_id']}  {j['error']}" for j in data))
+    return EXIT_OK
+
+
+def _cmd_retry(args, desk) -> int:
+    from kiosk.core.print_queue import PrintQueue, UnknownJob
+
+    try:
+        job = PrintQueue(desk).retry(args.job_id, printer=args.printer, wait=max(0.0, min(args.wait, 600.0)))
+    except UnknownJob:
+        raise CommandError("unknown_job", _("No print job has the id {id}.").format(id=args.job_id)) from None
+    _emit(args, job.to_json(desk.event), f"{job.state}: {job.error or job.system_job}")
+    return EXIT_OK if job.state != "failed" else EXIT_FAILED
+
+
+def _cmd_printer(args, desk) -> int:
+    from dataclasses import asdict
+
+    from kiosk.core.print_queue import PrintQueue
+    from kiosk.printing.layout import LayoutError
+
+    queue = PrintQueue(desk)
+    prefs = queue.prefs()
+    changes = {"backend": args.backend, "printer": args.name, "layout": args.layout, "copies": args.copies,
+               "offset_x_mm": args.offset_x, "offset_y_mm": args.offset_y,
+               "auto_print": None if args.auto_print is None else args.auto_print == "on"}
+    for name, value in changes.items():
+        if value is not None:
+            setattr(prefs, name, value)
+    if any(value is not None for value in changes.values()):
+        try:
+            queue.set_prefs(prefs)
+        except (ValueError, LayoutError) as error:
+            raise CommandError("bad_setting", str(error), EXIT_USAGE) from None
+    data = asdict(prefs)
+    _emit(args, data, lambda: "\n".join(f"{k}: {v}" for k, v in data.items()))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "demo": _cmd_demo,
     "init": _cmd_init,
@@ -352,6 +492,13 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "search": _cmd_search,
     "stats": _cmd_stats,
     "backup": _cmd_backup,
+    "badge": _cmd_badge,
+    "print": _cmd_print,
+    "layouts": _cmd_layouts,
+    "invitations": _cmd_invitations,
+    "jobs": _cmd_jobs,
+    "retry": _cmd_retry,
+    "printer": _cmd_printer,
     **cli_sync.COMMANDS,
 }
 

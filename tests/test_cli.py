@@ -103,3 +103,23 @@ def test_headless_scan_never_loads_qt(demo):
     env.pop("QT_QPA_PLATFORM", None)
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_printing_commands(demo, tmp_path):
+    layouts = kiosk_json(demo, "layouts")
+    assert {"badge-90x130", "badge-100x140", "a6", "cr80", "label-4x3in", "brother-62x100", "a4-2x4", "a4-2x5"} <= {
+        layout["name"] for layout in layouts
+    }
+    assert all(set(layout) == {"name", "width_mm", "height_mm", "per_page"} for layout in layouts)
+    assert next(layout for layout in layouts if layout["name"] == "a4-2x5")["per_page"] == 10
+    guests = kiosk_json(demo, "guests")
+    out = kiosk_json(demo, "badge", guests[0]["id"], guests[1]["id"], "-o", str(tmp_path / "two.pdf"), "--layout", "a6")
+    assert out["badges"] == 2 and (tmp_path / "two.pdf").stat().st_size > 1000
+    kiosk(demo, "printer", "--backend", "pdf", "--name", str(tmp_path / "printed"), check=True)
+    job = kiosk_json(demo, "print", guests[5]["id"])
+    assert job["state"] == "done" and list((tmp_path / "printed").glob("*.pdf"))
+    again = kiosk(demo, "print", guests[5]["id"], "--json")
+    assert again.returncode == 1 and json.loads(again.stdout)["error"] == "reason_required"
+    assert kiosk(demo, "printer", "--copies", "0").returncode == 2
+    letters = kiosk_json(demo, "invitations", "-o", str(tmp_path / "inv.pdf"))
+    assert letters["invitations"] == 80

@@ -14,12 +14,19 @@ from peewee import SqliteDatabase
 def _m0001_initial(database: SqliteDatabase) -> None:
     from kiosk.models import tables
 
-    database.create_tables(tables.ALL_TABLES)
+    # The tables as they were in schema 1 (later migrations add theirs).
+    database.create_tables([t for t in tables.ALL_TABLES if t is not tables.PrintJob])
     database.execute_sql("CREATE INDEX IF NOT EXISTS guest_category_state ON guest (category, state, arrived_at)")
     database.execute_sql("CREATE INDEX IF NOT EXISTS journal_entry_kind ON journal_entry (kind, applied)")
 
 
-MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (_m0001_initial,)
+def _m0002_print_jobs(database: SqliteDatabase) -> None:
+    from kiosk.models.tables import PrintJob
+
+    database.create_tables([PrintJob])
+
+
+MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (_m0001_initial, _m0002_print_jobs)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -38,6 +38,10 @@ GUEST_FIELDS = (
 _INDEXED_FIELDS = {"name", "organisation", "phone", "plain_code"}
 EVENT_FIELDS = ("name", "date", "venue", "timezone")
 SESSION_FIELDS = ("name", "categories", "starts", "ends")
+PRINT_JOB_FIELDS = (
+    "guest_id", "kind", "layout", "printer", "copies", "state", "attempts", "reason", "error", "system_job",
+    "device", "created_at", "updated_at",
+)
 
 Applier = Callable[["Entry"], None]
 _APPLIERS: dict[str, Applier] = {}
@@ -389,3 +393,15 @@ def _apply_credential_issue(entry: Entry) -> None:
         "INSERT OR IGNORE INTO credential (guest_id, serial, key_id, text, issued_at) VALUES (?, ?, ?, ?, ?)",
         row,
     )
+
+
+@applier("print.job")
+def _apply_print_job(entry: Entry) -> None:
+    job_id = entry.payload.get("job_id")
+    if isinstance(job_id, str):
+        fields = {
+            name: value
+            for name, value in _clean_fields(entry.payload.get("fields"), PRINT_JOB_FIELDS).items()
+            if isinstance(value, (str, int)) and not isinstance(value, bool)
+        }
+        _apply_versioned("print_job", "id", job_id, fields, entry)

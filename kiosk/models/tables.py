@@ -136,6 +136,29 @@ class OperatorShift(BaseModel):
     started_at = IntegerField()
 
 
+class PrintJob(BaseModel):
+    """A badge (or sheet) print: pending → sent → done / failed, from the print system's own state.
+
+    Created and changed through ``print.job`` entries, per field last-writer-wins like guests.
+    """
+
+    id = CharField(primary_key=True)
+    guest_id = CharField(**defaulted(""), index=True)
+    kind = CharField(**defaulted("badge"))  # badge | batch (pre-printed) | sheet
+    layout = CharField(**defaulted(""))
+    printer = CharField(**defaulted(""))
+    copies = IntegerField(**defaulted(1))
+    state = CharField(**defaulted("pending"))  # pending | sent | done | failed
+    attempts = IntegerField(**defaulted(0))
+    reason = TextField(**defaulted(""))  # why it was reprinted
+    error = TextField(**defaulted(""))
+    system_job = CharField(**defaulted(""))  # the print system's job id
+    device = CharField(**defaulted(""))
+    created_at = IntegerField(**defaulted(0))
+    updated_at = IntegerField(**defaulted(0))
+    versions = TextField(**defaulted("{}"))
+
+
 class Refusal(BaseModel):
     """Refused scans, kept locally for statistics (not journalled: they change no state)."""
 
@@ -199,5 +222,6 @@ STATE_TABLES: tuple[type[BaseModel], ...] = (
     OperatorShift,
     SearchKey,
     OrgKey,
+    PrintJob,
 )
 ALL_TABLES: tuple[type[BaseModel], ...] = (*STATE_TABLES, LocalSetting, Refusal, JournalEntry)
