@@ -307,9 +307,18 @@ def _cmd_scan(args, desk) -> int:
     from kiosk.core.checkin import CheckinService
     from kiosk.core.writer import Writer
 
+    from kiosk.core.print_queue import PrintQueue
+
     desk.require_event()
     station = (args.scan_station or desk.station).strip()[:100]
     service = CheckinService(desk)
+    printing = PrintQueue(desk)
+    auto_print = printing.prefs().auto_print
+
+    def after(verdict) -> None:
+        if auto_print and verdict.guest is not None:
+            printing.after_checkin(verdict.guest.id, verdict.reason)
+
     if args.stdin:
         writer = Writer()
         try:
@@ -318,12 +327,15 @@ def _cmd_scan(args, desk) -> int:
                 # Printed only after scan() returned, i.e. after the commit: a reported check-in is durable.
                 sys.stdout.write(json.dumps(verdict.to_json(desk), ensure_ascii=False) + "\n")
                 sys.stdout.flush()
+                if auto_print:
+                    writer.run(after, verdict)
         finally:
             writer.close()
         return EXIT_OK
     if args.text is None:
         raise CommandError("usage", _("Give the scanned text, or --stdin."), EXIT_USAGE)
     verdict = service.scan(args.text, station, args.session)
+    after(verdict)
     data = verdict.to_json(desk)
     _emit(args, data, lambda: _verdict_text(data))
     return EXIT_FAILED if verdict.status == "refused" else EXIT_OK

@@ -234,6 +234,9 @@ class PrintQueue:
         """The automatic badge of a first arrival (never for a re-entry), when the desk prints automatically."""
         if reason != "checked_in" or not self.prefs().auto_print:
             return None
+        name = db.connection().execute("SELECT name FROM guest WHERE id = ?", (guest_id,)).fetchone()
+        if not name or not name[0]:
+            return None  # a signed guest this desk does not know yet: the badge waits for the name
         return self.print_badge(guest_id, automatic=True)
 
     def retry(self, job_id: str, *, printer: str | None = None, wait: float = 0.0) -> PrintJobView:
