@@ -256,47 +256,61 @@ def store_entries(
                 id=event_id, last_seq=0, created_at=now, created_by=grant.device
             ).on_conflict_ignore().execute()
             counter = _lock_counter(event_id)
-        seen: set[str] = set()
-        for start in range(0, len(batch), _CHUNK):
-            ids = [entry.id for entry in batch[start : start + _CHUNK]]
-            query = HubEntry.select(HubEntry.entry_id).where(HubEntry.event_id == event_id, HubEntry.entry_id.in_(ids))
-            seen.update(row[0] for row in query.tuples())
-        new = [entry for entry in batch if entry.id not in seen]
-        problems = [
-            {"index": index, "problem": problem}
-            for index, entry in enumerate(batch)
-            if entry.id not in seen and (problem := forbidden(entry))
+        _refuse_forbidden(event_id, batch, forbidden)
+        # Every entry gets the next number; the ones already here are skipped by the insert and leave
+        # a gap, which a cursor does not mind — it saves asking first which ids the hub has.
+        rows = [
+            (event_id, counter + number, entry.id, entry.device, entry.kind, _body(entry))
+            for number, entry in enumerate(batch, 1)
         ]
-        if problems:
-            raise ForbiddenEntries(problems)
-        seq = counter
-        rows = []
-        for entry in new:
-            seq += 1
-            body = json.dumps(wire(entry), ensure_ascii=False, separators=(",", ":"))
-            rows.append((event_id, seq, entry.id, entry.device, entry.kind, body))
-        _insert_rows(rows)
-        if seq != counter:
+        accepted = _insert_rows(rows)
+        seq = counter + len(rows)
+        if rows:
             HubEvent.update(last_seq=seq).where(HubEvent.id == event_id).execute()
         skew = 0 if clock_ms is None else clock_ms - now
         HubDevice.insert(event_id=event_id, device=grant.device, last_sync=now, skew_ms=skew).on_conflict(
             conflict_target=[HubDevice.event_id, HubDevice.device],
             update={HubDevice.last_sync: now, HubDevice.skew_ms: skew},
         ).execute()
-    return PushResult(len(new), len(batch) - len(new), seq)
+    return PushResult(accepted, len(batch) - accepted, seq)
 
 
-def _insert_rows(rows: list[tuple]) -> None:
-    """Multi-row INSERT … ON CONFLICT DO NOTHING (both databases), without Peewee's per-row SQL building."""
+def _body(entry: Entry) -> str:
+    return json.dumps(wire(entry), ensure_ascii=False, separators=(",", ":"))
+
+
+def _refuse_forbidden(event_id: str, batch: list[Entry], forbidden: Callable[[Entry], str | None]) -> None:
+    """Raise ForbiddenEntries if a forbidden entry is not on the hub yet (those already here may be resent)."""
+    suspects = {entry.id: problem for entry in batch if (problem := forbidden(entry))}
+    if not suspects:
+        return
+    query = HubEntry.select(HubEntry.entry_id).where(
+        HubEntry.event_id == event_id, HubEntry.entry_id.in_(list(suspects))
+    )
+    here = {row[0] for row in query.tuples()}
+    problems = [
+        {"index": index, "problem": suspects[entry.id]}
+        for index, entry in enumerate(batch)
+        if entry.id in suspects and entry.id not in here
+    ]
+    if problems:
+        raise ForbiddenEntries(problems)
+
+
+def _insert_rows(rows: list[tuple]) -> int:
+    """Multi-row INSERT … ON CONFLICT DO NOTHING (both databases); returns how many rows went in."""
     mark = hub_db.obj.param
+    inserted = 0
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         values = ",".join([f"({mark},{mark},{mark},{mark},{mark},{mark})"] * len(chunk))
-        hub_db.execute_sql(
+        cursor = hub_db.execute_sql(
             f"INSERT INTO hub_entry (event_id, seq, entry_id, device, kind, body) VALUES {values}"
             " ON CONFLICT DO NOTHING",
             [value for row in chunk for value in row],
         )
+        inserted += cursor.rowcount
+    return inserted
 
 
 def _lock_counter(event_id: str) -> int | None:
