@@ -19,6 +19,12 @@ from kiosk.models.categories import CATEGORIES, category_label
 from kiosk.models.clock import wall_ms
 
 CHART_BUCKETS = 18  # three hours of 10-minute bars
+# Dark text on a light fill: legible whether the text sits over the filled part or not.
+PROGRESS_STYLE = (
+    "QProgressBar { border: 1px solid #aab4c0; border-radius: 3px; background: #ffffff; color: #111111;"
+    " text-align: center; font-size: 13px; }"
+    "QProgressBar::chunk { background: #9cc9f0; }"
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class BarChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(100)
         self.bars: list[tuple[str, int]] = []
 
     def set_bars(self, bars: list[tuple[str, int]]) -> None:
@@ -82,7 +88,9 @@ class ArrivalsPanel(QGroupBox):
         self.station = QLabel()
         self.station.setObjectName("arrivalsStation")
         self.grid = QGridLayout()
-        self.grid.setVerticalSpacing(2)
+        self.grid.setVerticalSpacing(3)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 1)
         self.chart_title = QLabel()
         self.chart = BarChart()
         layout = QVBoxLayout(self)
@@ -100,14 +108,17 @@ class ArrivalsPanel(QGroupBox):
         self._sessions = sessions
         self._fill()
 
-    def _row(self, key: str, row: int) -> tuple[QLabel, QProgressBar]:
+    def _row(self, key: str, position: int) -> tuple[QLabel, QProgressBar]:
+        """Two figures per grid row, so the panel fits beside the guest details on a 800-pixel screen."""
         if key not in self._bars:
             label = QLabel()
             bar = QProgressBar()
             bar.setTextVisible(True)
-            bar.setFixedHeight(18)
-            self.grid.addWidget(label, row, 0)
-            self.grid.addWidget(bar, row, 1)
+            bar.setFixedHeight(20)
+            bar.setStyleSheet(PROGRESS_STYLE)
+            row, column = divmod(position, 2)
+            self.grid.addWidget(label, row, column * 2)
+            self.grid.addWidget(bar, row, column * 2 + 1)
             self._bars[key] = (label, bar)
         return self._bars[key]
 

@@ -70,6 +70,7 @@ class DeskWindow(QMainWindow):
         self.settings = settings
         self._save_settings = save_settings
         self.session = settings.session
+        self._session_name = ""  # the session's name, read once per shift (no database reads on repaint)
         self.tasks = TaskManager(self)
         self.checkins = CheckinService(desk)
         self.guests = GuestService(desk)
@@ -287,6 +288,8 @@ class DeskWindow(QMainWindow):
         """Record the volunteer's shift (journalled on the writer thread) and remember it."""
         self.desk.station = station.strip()[:100] or self.desk.station
         self.session = session
+        names = {item["code"]: item["name"] for item in self.desk.sessions()} if session else {}
+        self._session_name = names.get(session, session)
         self.settings.station, self.settings.session, self.settings.operator = self.desk.station, session, operator
         self._persist()
         self.tasks.write(self.desk.set_operator, operator, station, on_done=lambda _r: self._update_header())
@@ -339,7 +342,7 @@ class DeskWindow(QMainWindow):
     def _update_header(self) -> None:
         event = self.desk.event
         name = event.name if event else _("No event")
-        session = self.session or _("(no session)")
+        session = self._session_name or self.session or _("(no session)")
         operator = self.desk.operator or "—"
         self.setWindowTitle(_("Forum Kiosk — {event}").format(event=name))
         self.header.setText(

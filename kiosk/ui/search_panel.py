@@ -99,7 +99,7 @@ class SearchPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((110, 210, 120, 64, 118, 120)):
+        for column, width in enumerate((110, 180, 100, 84, 118, 120)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
 
@@ -280,6 +280,7 @@ class DetailPane(QGroupBox):
         self.labels: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
+        form.setVerticalSpacing(4)
         for key in ("organisation", "title", "category", "phone", "email", "status"):
             label, value = QLabel(), QLabel()
             value.setWordWrap(True)

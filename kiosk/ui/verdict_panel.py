@@ -56,7 +56,7 @@ class VerdictPanel(QFrame):
         self.setObjectName("verdictPanel")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(300)
+        self.setMinimumHeight(280)
         self.setAutoFillBackground(True)
         self.verdict: Verdict | None = None
         self.status = "idle"
@@ -179,13 +179,13 @@ class VerdictPanel(QFrame):
     def _details_text(self, verdict: Verdict) -> str:
         guest = verdict.guest
         lines = []
-        if guest is not None:
-            first = " · ".join(part for part in (guest.organisation, guest.title) if part)
-            if first:
-                lines.append(first)
+        parts = [guest.organisation, guest.title] if guest is not None else []
         category = guest.category if guest is not None and not guest.stub else verdict.category
         if category:
-            lines.append(_("Category: {category}").format(category=category_label(category)))
+            parts.append(category_label(category))
+        first = " · ".join(part for part in parts if part)
+        if first:
+            lines.append(first)
         if verdict.status == "warn" and verdict.arrived_at is not None:
             when = self._event.local_time(verdict.arrived_at).strftime("%H:%M") if self._event else "?"
             lines.append(
