@@ -15,7 +15,7 @@ def _m0001_initial(database: SqliteDatabase) -> None:
     from kiosk.models import tables
 
     # The tables as they were in schema 1 (later migrations add theirs).
-    database.create_tables([t for t in tables.ALL_TABLES if t is not tables.PrintJob])
+    database.create_tables([t for t in tables.ALL_TABLES if t not in (tables.PrintJob, tables.Alert)])
     database.execute_sql("CREATE INDEX IF NOT EXISTS guest_category_state ON guest (category, state, arrived_at)")
     database.execute_sql("CREATE INDEX IF NOT EXISTS journal_entry_kind ON journal_entry (kind, applied)")
 
@@ -26,7 +26,13 @@ def _m0002_print_jobs(database: SqliteDatabase) -> None:
     database.create_tables([PrintJob])
 
 
-MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (_m0001_initial, _m0002_print_jobs)
+def _m0003_alerts(database: SqliteDatabase) -> None:
+    from kiosk.models.tables import Alert
+
+    database.create_tables([Alert])
+
+
+MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (_m0001_initial, _m0002_print_jobs, _m0003_alerts)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

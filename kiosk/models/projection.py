@@ -38,6 +38,7 @@ GUEST_FIELDS = (
 _INDEXED_FIELDS = {"name", "organisation", "phone", "plain_code"}
 EVENT_FIELDS = ("name", "date", "venue", "timezone")
 SESSION_FIELDS = ("name", "categories", "starts", "ends")
+ALERT_FIELDS = ("kind", "message", "station", "device", "raised_at", "resolved")
 PRINT_JOB_FIELDS = (
     "guest_id", "kind", "layout", "printer", "copies", "state", "attempts", "reason", "error", "system_job",
     "device", "created_at", "updated_at",
@@ -405,3 +406,15 @@ def _apply_print_job(entry: Entry) -> None:
             if isinstance(value, (str, int)) and not isinstance(value, bool)
         }
         _apply_versioned("print_job", "id", job_id, fields, entry)
+
+
+@applier("alert.set")
+def _apply_alert(entry: Entry) -> None:
+    alert_id = entry.payload.get("alert_id")
+    if isinstance(alert_id, str):
+        fields = {
+            name: value
+            for name, value in _clean_fields(entry.payload.get("fields"), ALERT_FIELDS).items()
+            if isinstance(value, (str, int))
+        }
+        _apply_versioned("alert", "id", alert_id, fields, entry)

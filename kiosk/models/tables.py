@@ -159,6 +159,19 @@ class PrintJob(BaseModel):
     versions = TextField(**defaulted("{}"))
 
 
+class Alert(BaseModel):
+    """Trouble a desk or kiosk raises for the staff (printer failed, ...); synced so every desk sees it."""
+
+    id = CharField(primary_key=True)
+    kind = CharField(**defaulted(""))  # e.g. printer
+    message = TextField(**defaulted(""))
+    station = CharField(**defaulted(""))
+    device = CharField(**defaulted(""))
+    raised_at = IntegerField(**defaulted(0))
+    resolved = BooleanField(**defaulted(False))
+    versions = TextField(**defaulted("{}"))
+
+
 class Refusal(BaseModel):
     """Refused scans, kept locally for statistics (not journalled: they change no state)."""
 
@@ -223,5 +236,6 @@ STATE_TABLES: tuple[type[BaseModel], ...] = (
     SearchKey,
     OrgKey,
     PrintJob,
+    Alert,
 )
 ALL_TABLES: tuple[type[BaseModel], ...] = (*STATE_TABLES, LocalSetting, Refusal, JournalEntry)
