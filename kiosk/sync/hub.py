@@ -64,7 +64,7 @@ def _grant(request: Request) -> Grant | None:
 
 def _event_id(request: Request) -> str | None:
     event_id = request.path_params["event_id"]
-    return event_id if 0 < len(event_id) <= 64 else None
+    return event_id if 0 < len(event_id) <= 64 and "\x00" not in event_id else None
 
 
 def _forbidden_entry(entry: Entry, grant: Grant) -> str | None:
@@ -123,6 +123,10 @@ def _push(request: Request, body: bytes) -> Response:
                 entry = Entry.from_wire(item)
             except BadEntry as error:
                 problems.append({"index": index, "problem": str(error)})
+                continue
+            if "\x00" in entry.id + entry.device + entry.operator + entry.kind:
+                # PostgreSQL text cannot hold NUL; no entry made by a desk has one.
+                problems.append({"index": index, "problem": "NUL character in a text field"})
                 continue
             entries.append(entry)
         if problems:
