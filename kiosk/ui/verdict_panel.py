@@ -61,6 +61,7 @@ class VerdictPanel(QFrame):
         self.verdict: Verdict | None = None
         self.status = "idle"
         self._event: EventInfo | None = None
+        self._styled = ""
 
         self.icon = QLabel()
         self.icon.setFixedSize(88, 88)
@@ -133,6 +134,12 @@ class VerdictPanel(QFrame):
         self._paint()
 
     def _paint(self) -> None:
+        if self._styled != self.status:  # restyling is the slow part of showing a verdict: only on a change
+            self._styled = self.status
+            self._restyle()
+        self._fill()
+
+    def _restyle(self) -> None:
         background, text = STYLES[self.status]
         self.setStyleSheet(
             f"#verdictPanel {{ background: {background}; border-radius: 10px; }}"
@@ -146,8 +153,9 @@ class VerdictPanel(QFrame):
             "#verdictPanel QPushButton { font-size: 18px; padding: 6px 14px; }"
             "#verdictPanel QLineEdit { font-size: 22px; padding: 4px; color: #1d1d1d; background: white; }"
         )
-        icon_name = {"idle": "idle", "ok": "ok", "warn": "warn", "refused": "refused"}[self.status]
-        self.icon.setPixmap(QIcon(str(resource("icons", f"{icon_name}.svg"))).pixmap(QSize(88, 88)))
+        self.icon.setPixmap(QIcon(str(resource("icons", f"{self.status}.svg"))).pixmap(QSize(88, 88)))
+
+    def _fill(self) -> None:
         self.headline.setText(headline(self.status))
         verdict = self.verdict
         if verdict is None:

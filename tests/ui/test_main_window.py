@@ -198,7 +198,9 @@ def test_arrivals_update_after_a_check_in(qtbot, window):
 def test_shift_is_shown_and_remembered(qtbot, window, config_dir):
     window.start_shift("Desk 5", "MAIN", "Han Meimei")
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=5000)
-    assert "Desk 5" in window.header.text() and "主论坛" in window.header.text() and "Han Meimei" in window.header.text()
+    assert (
+        "Desk 5" in window.header.text() and "主论坛" in window.header.text() and "Han Meimei" in window.header.text()
+    )
     assert "Desk 5" in window.shift_label.text()
     assert window.desk.operator == "Han Meimei"
     saved = DeskSettings.load()
