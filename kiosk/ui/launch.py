@@ -42,11 +42,14 @@ def launch(args: argparse.Namespace) -> int:
         settings.language = args.lang
     desk = open_desk(args.data)
     try:
+        # The first-run and shift dialogs close before the window opens: that is not "the last window".
+        app.setQuitOnLastWindowClosed(False)
         if desk.event is None and not _create_event(app, desk):
             return 1
         window = _open_window(desk, settings, args)
         if window is None:
             return 1
+        app.setQuitOnLastWindowClosed(True)
         _quit_on_signals(app)
         code = app.exec()
         window.shutdown()
@@ -106,8 +109,9 @@ def _announce_when_painted(window) -> None:
 def _create_event(app: QApplication, desk) -> bool:
     """No event in the folder: offer the demo event or a new event with an imported guest list."""
     from kiosk.core.demo import create_demo
-    from kiosk.core.importing import import_guests
     from kiosk.ui.dialogs import NewEventDialog
+    from kiosk.ui.importer import ImportRunner
+    from kiosk.ui.tasks import TaskManager
 
     dialog = NewEventDialog()
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -115,44 +119,27 @@ def _create_event(app: QApplication, desk) -> bool:
     if dialog.choice == "demo":
         create_demo(desk)
         return True
-    fields = dialog.event_fields()
-    desk.create_event(**fields)
+    desk.create_event(**dialog.event_fields())
     progress = QProgressDialog(_("Importing the guest list…"), "", 0, 100)
     progress.setCancelButton(None)
     progress.setMinimumDuration(0)
     progress.setWindowTitle(_("Import"))
     result: dict = {}
-
-    from kiosk.ui.tasks import TaskManager
-
     tasks = TaskManager()
-
-    def on_progress(done: int, total: int) -> None:
-        # Called on the writer thread: hand the numbers to the GUI thread through a queued call.
-        tasks.post(lambda value: _set_progress(progress, *value), (done, total))
-
-    def run():
-        return import_guests(desk, Path(dialog.file.text().strip()), progress=on_progress)
-
-    def done(report) -> None:
-        result["report"] = report
-        progress.close()
-        app.exit(0)
-
-    def failed(error: BaseException) -> None:
-        result["error"] = error
-        progress.close()
-        app.exit(0)
-
-    tasks.write(run, on_done=done, on_error=failed)
+    runner = ImportRunner(tasks, desk)
+    runner.progressed.connect(lambda done, total: _set_progress(progress, done, total))
+    runner.finished.connect(lambda report: (result.update(report=report), app.exit(0)))
+    runner.failed.connect(lambda message: (result.update(error=message), app.exit(0)))
+    runner.start(Path(dialog.file.text().strip()))
     progress.show()
-    app.exec()
+    app.exec()  # until the import is done; the progress dialog keeps painting meanwhile
+    progress.close()
     tasks.close()
     report = result.get("report")
     if report is None or report.errors:
-        lines = [str(result.get("error", ""))] if report is None else [e["message"] for e in report.errors[:20]]
+        lines = [result.get("error", "")] if report is None else [e["message"] for e in report.errors[:20]]
         QMessageBox.warning(None, _("Import"), _("Nothing was imported:") + "\n" + "\n".join(lines))
-        return True  # the event exists; the volunteer can import again later from the command line
+        return True  # the event exists; the guest list can be imported again later
     QMessageBox.information(
         None,
         _("Import"),
