@@ -3,7 +3,8 @@
 A USB scanner types its code as keystrokes 1–30 ms apart, ending with Enter, Tab or nothing; a person
 types 60 ms or more apart. Printable keys are *held* while they might be a scan. A held run becomes:
 
-- a scan, when it is at least ``min_length`` keys long, every gap within ``max_gap_ms``, and it ends
+- a scan, when it is at least ``min_length`` (6) keys long — shorter than any code, longer than a fast
+  typist's rolled-over burst —, every gap within ``max_gap_ms``, and it ends
   with Enter/Tab within ``max_gap_ms`` or with ``quiet_ms`` of silence (scanners without terminator);
 - typing, released to the widget in order, when a gap is longer, or the run is too short.
 
@@ -40,7 +41,7 @@ class Output:
 
 
 class ScanAssembler:
-    def __init__(self, *, max_gap_ms: int = 50, quiet_ms: int = 60, min_length: int = 4, dedupe_ms: int = 1500) -> None:
+    def __init__(self, *, max_gap_ms: int = 50, quiet_ms: int = 60, min_length: int = 6, dedupe_ms: int = 1500) -> None:
         self.max_gap_ms = max_gap_ms
         self.quiet_ms = max(quiet_ms, max_gap_ms)
         self.min_length = min_length

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from kiosk.ui.scan_assembler import ENTER, TAB, Output, ScanAssembler
 
 CODE = "KQ1AAAB5T2XLMNOPQRSTUVWXYZ234567"
-code_text = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=4, max_size=160)
+code_text = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=6, max_size=160)
 
 
 def run(assembler: ScanAssembler, keys: list[tuple[str, int]], end: int | None = None) -> Output:
@@ -155,3 +155,10 @@ def test_rejects_a_named_key():
         pass
     else:
         raise AssertionError("expected ValueError")
+
+
+def test_a_fast_typist_rolling_over_a_short_word_is_typing():
+    # "wang" with 30–45 ms between keys: fast, but shorter than any code the desk accepts.
+    keys = [("w", 0), ("a", 35), ("n", 65), ("g", 110)]
+    out = run(ScanAssembler(), keys)
+    assert out.scans == [] and out.typed == ["w", "a", "n", "g"]
