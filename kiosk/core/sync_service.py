@@ -263,6 +263,15 @@ class SyncService:
             raise BundleRefused(_("The bundle is signed by a key this desk does not trust."))
         if not verify(bundle.public_key, bundle.signature, bundle.signed_message()):
             raise BundleRefused(_("The bundle's signature is not valid: it was changed or damaged."))
+        known_event_keys = {row.key_id for row in PublicKey.select().where(PublicKey.owner == "event")}
+        if any(
+            entry.kind == "key.add"
+            and entry.payload.get("owner") == "event"
+            and entry.payload.get("key_id") not in known_event_keys
+            for entry in bundle.entries
+        ):
+            # A desk's key signs bundles; only the hub (from the organiser) may bring an event key.
+            raise BundleRefused(_("The bundle brings an event key this desk does not know."))
         return self._ingest(bundle.entries), len(bundle.entries)
 
     def _trusted_signer(self, bundle) -> bool:

@@ -10,7 +10,7 @@ from kiosk.core.checkin import CheckinService
 from kiosk.core.demo import create_demo
 from kiosk.core.desk import Desk
 from kiosk.core.issuing import IssuingService
-from kiosk.core.keys import EVENT_KEY_FILE
+from kiosk.core.keys import EVENT_KEY_FILE, SigningKey
 from kiosk.core.sync_service import BundleRefused, SyncService
 from kiosk.models.journal import entries_after
 from kiosk.models.tables import Guest, JournalEntry, PublicKey
@@ -133,7 +133,7 @@ def test_a_tampered_bundle_is_refused_whole(venue, tmp_path, where):
 
 
 def test_bundles_from_strangers_or_other_events_are_refused(venue, tmp_path):
-    org, _b, _c, _codes = venue
+    org, b, _c, _codes = venue
     stranger_dir = tmp_path / "stranger"
     desk = Desk(stranger_dir)
     try:
@@ -155,6 +155,19 @@ def test_bundles_from_strangers_or_other_events_are_refused(venue, tmp_path):
             SyncService(desk).import_bundle(tmp_path / "other-event.bundle")
         with pytest.raises(BundleRefused, match="does not trust"):
             SyncService(desk).import_bundle(tmp_path / "uncertified.bundle")
+        # A certified desk cannot slip in an event key of its own making.
+        forged = SigningKey.generate()
+        with desk.write():
+            desk.record("key.add", {"key_id": forged.key_id, "public_key": forged.public_bytes.hex(), "owner": "event"})
+        SyncService(desk).export_bundle(tmp_path / "forged.bundle")
+    finally:
+        desk.close()
+    clean = tmp_path / "clean"
+    exchange(b, clean)
+    desk = Desk(clean)
+    try:
+        with pytest.raises(BundleRefused, match="event key"):
+            SyncService(desk).import_bundle(tmp_path / "forged.bundle")
         (tmp_path / "empty.bundle").write_bytes(b"")
         with pytest.raises(BundleRefused):
             SyncService(desk).import_bundle(tmp_path / "empty.bundle")
