@@ -32,7 +32,18 @@ def _m0003_alerts(database: SqliteDatabase) -> None:
     database.create_tables([Alert])
 
 
-MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (_m0001_initial, _m0002_print_jobs, _m0003_alerts)
+def _m0004_agreements(database: SqliteDatabase) -> None:
+    from kiosk.models.tables import Agreement, AgreementSetting, AgreementStep
+
+    database.create_tables([Agreement, AgreementStep, AgreementSetting])
+
+
+MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (
+    _m0001_initial,
+    _m0002_print_jobs,
+    _m0003_alerts,
+    _m0004_agreements,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

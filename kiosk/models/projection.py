@@ -418,3 +418,6 @@ def _apply_alert(entry: Entry) -> None:
             if isinstance(value, (str, int))
         }
         _apply_versioned("alert", "id", alert_id, fields, entry)
+
+
+from kiosk.models import agreements as _agreements  # noqa: E402,F401  (registers appliers)

@@ -223,6 +223,56 @@ class JournalEntry(BaseModel):
     applied = BooleanField(**defaulted(True))  # False: kind unknown here, kept for later
 
 
+# --- agreements (kiosk/models/agreements.py holds their appliers) -------------------------------------
+
+
+class Agreement(BaseModel):
+    """A cooperation agreement or letter of intent signed at the event; ``agreement.set`` entries.
+
+    ``parties`` is JSON: ``[{"name", "signatories": [{"guest_id", "name", "title"}]}]``, the names
+    as recorded in the agreement (a purge of guests' personal data leaves them). ``number`` is the
+    number as issued; ``desk_code`` and ``seq`` are the parts it was made from.
+    """
+
+    id = CharField(primary_key=True)
+    number = CharField(**defaulted(""))
+    desk_code = CharField(**defaulted(""))
+    seq = IntegerField(**defaulted(0))
+    kind = CharField(**defaulted("letter_of_intent"))
+    title = TextField(**defaulted(""))
+    parties = TextField(**defaulted("[]"))
+    witness = TextField(**defaulted(""))
+    session = CharField(**defaulted(""))
+    signing_time = CharField(**defaulted(""))  # "YYYY-MM-DD HH:MM", the event's local time
+    place = TextField(**defaulted(""))
+    state = CharField(**defaulted("draft"))  # draft | ready | signed | collected | cancelled
+    code = TextField(**defaulted(""))  # the signed credential its cover sheet's QR code carries
+    created_at = IntegerField(**defaulted(0))
+    created_hlc = IntegerField(**defaulted(0))
+    device = CharField(**defaulted(""))
+    versions = TextField(**defaulted("{}"))
+
+
+class AgreementStep(BaseModel):
+    """One state change of an agreement (its history): the ``agreement.state`` entry it came from."""
+
+    id = CharField(primary_key=True)  # the journal entry's id
+    agreement_id = CharField(index=True)
+    state = CharField()
+    at = IntegerField()
+    hlc = IntegerField()
+    device = CharField(**defaulted(""))
+    operator = CharField(**defaulted(""))
+
+
+class AgreementSetting(BaseModel):
+    """Event-wide agreement settings (``pattern``) and desk codes (``desk_code:<device id>``)."""
+
+    name = CharField(primary_key=True)
+    value = TextField(**defaulted(""))
+    versions = TextField(**defaulted("{}"))
+
+
 STATE_TABLES: tuple[type[BaseModel], ...] = (
     Event,
     Session,
@@ -237,5 +287,8 @@ STATE_TABLES: tuple[type[BaseModel], ...] = (
     OrgKey,
     PrintJob,
     Alert,
+    Agreement,
+    AgreementStep,
+    AgreementSetting,
 )
 ALL_TABLES: tuple[type[BaseModel], ...] = (*STATE_TABLES, LocalSetting, Refusal, JournalEntry)
