@@ -1,13 +1,14 @@
 """Work around a PySide6 binding bug that kills a long-running window on Python < 3.12.
 
 PySide6 6.12 (as installed here) returns ``None`` from every void method — ``QLabel.setText``,
-``QTimer.start``, ``QWidget.update`` … — without taking a reference to it. Python 3.12 made ``None``
-immortal, so there it is harmless; on 3.11 each call takes one reference away, and after some tens of
-thousands of calls (a few minutes of scanning) the interpreter aborts with
-``Fatal Python error: none_dealloc``. Measured: ``sys.getrefcount(None)`` drops by exactly 1 per call.
+``QTimer.start``, ``QWidget.update`` … — and ``True`` from every ``Signal.emit`` without taking a
+reference to it. Python 3.12 made these singletons immortal, so there it is harmless; on 3.11 each
+call takes one reference away, and after some tens of thousands of calls (minutes of scanning) the
+interpreter aborts with ``Fatal Python error: none_dealloc`` (or ``bool_dealloc``). Measured:
+``sys.getrefcount(None)`` drops by exactly 1 per void call, ``sys.getrefcount(True)`` by 1 per emit.
 
-The fix gives ``None`` a reserve of references large enough for years of calls — what Python 3.12
-does for it anyway. Nothing else is touched; on 3.12+ this does nothing. Remove it once the project
+The fix gives ``None``, ``True`` and ``False`` a reserve of references large enough for years of
+calls — what Python 3.12 does for them anyway. Nothing else is touched; on 3.12+ this does nothing. Remove it once the project
 requires Python ≥ 3.12 or a PySide6 that keeps the reference.
 """
 
@@ -20,11 +21,12 @@ RESERVE = 1 << 40  # ~10^12 calls
 
 
 def protect_none() -> bool:
-    """Top up None's reference count once per process; returns True when it did."""
+    """Top up the reference counts of None, True and False once per process; True when it did."""
     if sys.version_info >= (3, 12) or getattr(sys, "_kiosk_none_protected", False):
         return False
     # ob_refcnt is the first field of every CPython object (Py_ssize_t).
-    ctypes.c_ssize_t.from_address(id(None)).value += RESERVE
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += RESERVE
     sys._kiosk_none_protected = True  # type: ignore[attr-defined]
     return True
 
