@@ -168,21 +168,23 @@ class SyncService:
         while True:
             cursor = int(_setting(PULLED, "0"))
             page = client.pull(event_id, cursor, PULL_PAGE, skip_device=self.desk.device_id)
-            pulled += self._ingest(page.entries, cursor_key=PULLED, cursor=page.cursor)
+            pulled += self._ingest(page.entries, hub_cursor=page.cursor)
             if not page.more:
                 return pulled
 
-    def _ingest(self, entries: list[Entry], *, cursor_key: str | None = None, cursor: int = 0) -> int:
+    def _ingest(self, entries: list[Entry], *, hub_cursor: int | None = None) -> int:
+        """Apply entries from elsewhere; with ``hub_cursor`` they are a hub page, pulled up to it."""
         kinds: set[str] = set()
         with self.desk.write():
             before = _max_seq()
             new = self.desk.journal.ingest(entries)
-            if new and int(_setting(PUSHED, "0")) == before:
-                # Nothing of ours was waiting, so every row added now came from the hub: do not echo it back.
-                _set(PUSHED, _max_seq())
-            if cursor_key:
-                _set(cursor_key, cursor)
-            kinds.update(entry.kind for entry in new)
+            if hub_cursor is not None:
+                if new and int(_setting(PUSHED, "0")) == before:
+                    # Nothing of ours was waiting, so every row added now came from the hub: no echo back.
+                    # (Entries from a bundle are pushed, since the hub may not have them.)
+                    _set(PUSHED, _max_seq())
+                _set(PULLED, hub_cursor)
+        kinds.update(entry.kind for entry in new)
         for kind in kinds:
             self.desk.changed(kind)
         return len(new)

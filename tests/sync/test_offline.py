@@ -11,7 +11,7 @@ from kiosk.core.demo import create_demo
 from kiosk.core.desk import Desk
 from kiosk.core.issuing import IssuingService
 from kiosk.core.keys import EVENT_KEY_FILE, SigningKey
-from kiosk.core.sync_service import BundleRefused, SyncService
+from kiosk.core.sync_service import BundleRefused, SyncService, waiting
 from kiosk.models.journal import entries_after
 from kiosk.models.tables import Guest, JournalEntry, PublicKey
 
@@ -77,7 +77,9 @@ def test_bundle_round_trip_is_idempotent_and_carries_no_event_key(venue, tmp_pat
 
     desk = Desk(org)
     try:
+        waiting_before = waiting()
         new, total = SyncService(desk).import_bundle(mine)
+        assert waiting() == waiting_before + new  # a bundle's entries go on to the hub at the next sync
         assert new >= 1 and total >= new
         assert SyncService(desk).import_bundle(mine) == (0, total)  # twice changes nothing
         assert Guest.get(Guest.id == codes[0].guest_id).arrived_at is not None
