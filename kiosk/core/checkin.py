@@ -63,6 +63,10 @@ def clean_scan(text: object) -> str:
         text = text.decode("utf-8", errors="replace")
     if not isinstance(text, str):
         return ""
+    if text.isascii():
+        stripped = text.strip()
+        if stripped.isprintable():
+            return stripped  # what a scanner sends: already clean
     text = unicodedata.normalize("NFKC", text[: MAX_INPUT * 4])
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
 
