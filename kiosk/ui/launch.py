@@ -31,6 +31,7 @@ def _application() -> QApplication:
 
 def launch(args: argparse.Namespace) -> int:
     """Open the desk window on ``args.data``; returns the exit code."""
+    from kiosk.core.backup import BackupScheduler
     from kiosk.core.desk import open_desk
     from kiosk.ui.settings import DeskSettings
     from kiosk.ui.translator import apply_language
@@ -51,8 +52,12 @@ def launch(args: argparse.Namespace) -> int:
             return 1
         app.setQuitOnLastWindowClosed(True)
         _quit_on_signals(app)
-        code = app.exec()
-        window.shutdown()
+        backups = BackupScheduler(desk.data_dir).start()  # a copy every 10 minutes, on its own thread
+        try:
+            code = app.exec()
+        finally:
+            window.shutdown()
+            backups.stop()
         return code
     finally:
         desk.close()
