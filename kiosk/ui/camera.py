@@ -39,8 +39,10 @@ def camera_choices() -> list[tuple[str, str]]:
     module = multimedia()
     if module is None:
         return []
-    return [(bytes(device.id().data()).decode("latin-1"), device.description())
-            for device in module.QMediaDevices.videoInputs()]
+    return [
+        (bytes(device.id().data()).decode("latin-1"), device.description())
+        for device in module.QMediaDevices.videoInputs()
+    ]
 
 
 def find_camera(device_id: str = ""):
@@ -98,9 +100,7 @@ class CameraView(QWidget):
         module = multimedia()
         device = find_camera(self.device_id)
         if module is None or device is None:
-            self._unavailable(
-                _("No camera: scan with the USB scanner.") if self.device_id != CAMERA_OFF else ""
-            )
+            self._unavailable(_("No camera: scan with the USB scanner.") if self.device_id != CAMERA_OFF else "")
             return False
         from PySide6.QtMultimediaWidgets import QVideoWidget
 

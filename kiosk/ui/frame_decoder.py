@@ -46,8 +46,18 @@ def _planar_formats() -> set:
     from PySide6.QtMultimedia import QVideoFrameFormat
 
     pf = QVideoFrameFormat.PixelFormat
-    names = ("Format_NV12", "Format_NV21", "Format_YUV420P", "Format_YV12", "Format_YUV422P", "Format_IMC1",
-             "Format_IMC2", "Format_IMC3", "Format_IMC4", "Format_Y8")
+    names = (
+        "Format_NV12",
+        "Format_NV21",
+        "Format_YUV420P",
+        "Format_YV12",
+        "Format_YUV422P",
+        "Format_IMC1",
+        "Format_IMC2",
+        "Format_IMC3",
+        "Format_IMC4",
+        "Format_Y8",
+    )
     return {getattr(pf, name) for name in names if hasattr(pf, name)}
 
 
@@ -86,7 +96,9 @@ def luma_of(frame) -> Luma | None:
             # YUYV / UYVY: Y is every other byte; pick it out row by row with a slice.
             offset = _PACKED[pixel_format]
             rows = bytes(plane[: stride * height])
-            data = b"".join(rows[row * stride + offset : row * stride + offset + 2 * width : 2] for row in range(height))
+            data = b"".join(
+                rows[row * stride + offset : row * stride + offset + 2 * width : 2] for row in range(height)
+            )
             return Luma(data, width, height, width)
         finally:
             frame.unmap()

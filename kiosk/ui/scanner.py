@@ -89,6 +89,11 @@ class ScanFilter(QObject):
         if key in _MODIFIER_KEYS:
             return False  # scanners press Shift for capitals: neither typing nor the end of a burst
         text = event.text()
+        if event.isAutoRepeat():
+            # A key held down repeats every ~30 ms — scanner speed, but never a scanner.
+            self._deliver(self.assembler.interrupt())
+            self._arm()
+            return False
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             name = ENTER
         elif key == Qt.Key.Key_Tab and not (event.modifiers() & _COMMAND_MODIFIERS):

@@ -75,7 +75,15 @@ def test_rgb_frames_are_converted_by_qt(qapp):
 
 @pytest.mark.parametrize(
     "condition",
-    [{}, {"angle": 45}, {"blur": 1.4}, {"noise": 15}, {"contrast": 0.3}, {"module_px": 3}, {"glare": 0.4, "contrast": 0.6}],
+    [
+        {},
+        {"angle": 45},
+        {"blur": 1.4},
+        {"noise": 15},
+        {"contrast": 0.3},
+        {"module_px": 3},
+        {"glare": 0.4, "contrast": 0.6},
+    ],
 )
 def test_nv12_frames_decode_on_the_worker(qtbot, condition):
     decoder = FrameDecoder()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from kiosk.core.guests import GuestService
@@ -122,5 +122,25 @@ def test_shortcuts_and_control_keys_pass_through(qtbot, qapp):
         qtbot.keyClick(box, Qt.Key.Key_Delete)
         assert box.text() == ""
         assert not scan_filter.assembler.holding
+    finally:
+        qapp.removeEventFilter(scan_filter)
+
+
+def test_a_held_down_key_is_typing_not_a_scan(qtbot, qapp):
+    clock = FakeClock()
+    scan_filter = ScanFilter(clock=clock)
+    scans: list[str] = []
+    scan_filter.scanned.connect(scans.append)
+    box = QLineEdit()
+    qtbot.addWidget(box)
+    qapp.installEventFilter(scan_filter)
+    try:
+        for i in range(10):
+            event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a", i > 0)
+            QApplication.sendEvent(box, event)
+            clock.now += 30
+        clock.now += 100
+        scan_filter.flush()
+        assert scans == [] and box.text() == "a" * 10
     finally:
         qapp.removeEventFilter(scan_filter)
