@@ -60,6 +60,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "collected": frozenset({"signed"}),
     "cancelled": frozenset({"draft"}),
 }
+# The cover sheet's labels (kiosk.printing.cover_sheet.LABEL_KEYS), printed in Chinese and English.
+COVER_LABELS: dict[str, str] = {
+    "number": N_("Agreement No."),
+    "date": N_("Date of signing"),
+    "place": N_("Place"),
+    "session": N_("Session"),
+    "witness": N_("Witness"),
+    "party": N_("Party {letter}"),
+    "signatory": N_("Signatory"),
+    "signature": N_("Signature"),
+    "seal": N_("Seal"),
+    "date_line": N_("Date"),
+    "footer": N_(
+        "This cover sheet belongs with the original of the agreement. "
+        "Scan its code at the desk to record the original as collected."
+    ),
+}
 DEFAULT_PATTERN = "HK-{year}-{desk}{seq:02d}"
 PATTERN_FIELDS = {"year", "desk", "seq"}
 PATTERN_SETTING = "pattern"
@@ -513,6 +530,7 @@ class AgreementService:
             place=view.place,
             session=session_names.get(view.session, view.session),
             code=view.code,
+            labels={key: (translate(text, "zh"), translate(text, "en")) for key, text in COVER_LABELS.items()},
         )
 
     def cover_sheet_pdf(self, agreement_id: str, output: Path | None = None, *, english: bool = True,

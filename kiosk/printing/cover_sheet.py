@@ -6,7 +6,7 @@ witness, then one framed block per party with its signatories and a signature bo
 and records its original as collected.
 
 Drawn from a layout file (``resources/layouts/cover-sheet-a4.json``) with the same fonts and
-shrink-to-fit as the badges. Its small schema (millimetres from the top-left, font sizes in points):
+shrink-to-fit as the badges; it lives in ``resources/layouts/sheets/`` because its small schema is not the badges'. The schema (millimetres from the top-left, font sizes in points):
 ``page`` {width_mm, height_mm}; ``margin_mm`` {left, right, top, bottom}; ``colors`` {ink, muted, rule,
 accent, box}; ``qr`` {size_mm, caption_size}; ``number`` {size}; ``event`` {size, min_size}; ``kind``
 {size, min_size, english_size}; ``title`` {size, min_size, lines, height_mm}; ``facts`` {size, row_mm,
@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.i18n import N_, _, translate
 from kiosk.paths import resource
 from kiosk.printing import qr
 from kiosk.printing.fonts import FontInfo, check_glyphs, register_fonts
@@ -37,19 +36,11 @@ DEFAULT_LAYOUT = "cover-sheet-a4"
 PARTY_LETTERS_ZH = "甲乙丙丁戊己庚辛"
 PARTY_LETTERS_EN = "ABCDEFGH"
 
-_LABELS = {
-    "number": N_("Agreement No."),
-    "date": N_("Date of signing"),
-    "place": N_("Place"),
-    "session": N_("Session"),
-    "witness": N_("Witness"),
-    "party": N_("Party {letter}"),
-    "signatory": N_("Signatory"),
-    "signature": N_("Signature"),
-    "seal": N_("Seal"),
-    "date_line": N_("Date"),
-    "footer": N_("This cover sheet belongs with the original of the agreement. Scan the code to record the original as collected."),
-}
+#: The labels a sheet needs, each given in Chinese and English by the caller (``CoverSheetData.labels``;
+#: kiosk.core translates them): number, date, place, session, witness, party ("{letter}" in it),
+#: signatory, signature, seal, date_line, footer.
+LABEL_KEYS = ("number", "date", "place", "session", "witness", "party", "signatory", "signature", "seal",
+              "date_line", "footer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +63,13 @@ class CoverSheetData:
     place: str
     session: str
     code: str  # the text the QR code carries
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (Chinese, English)
 
 
 @cache
 def load_cover_layout(name: str = DEFAULT_LAYOUT) -> dict[str, Any]:
     """The cover-sheet layout ``name`` from resources/layouts; raises LayoutError when unusable."""
-    path = resource("layouts", f"{name}.json")
+    path = resource("layouts", "sheets", f"{name}.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         for section in ("page", "margin_mm", "colors", "qr", "kind", "title", "facts", "party"):
@@ -113,8 +105,9 @@ def render_cover_sheet(
     return buffer.getvalue() if buffer is not None else None
 
 
-def _label(key: str, language: str, **values: str) -> str:
-    return translate(_LABELS[key], language).format(**values)
+def _label(labels: dict[str, tuple[str, str]], key: str, language: str, **values: str) -> str:
+    pair = labels.get(key, (key, key))
+    return (pair[0] if language == "zh" else pair[1]).format(**values)
 
 
 class _Sheet:
@@ -126,7 +119,7 @@ class _Sheet:
         self.left, self.right = float(m["left"]), self.page_w - float(m["right"])
         self.top, self.bottom = float(m["top"]), self.page_h - float(m["bottom"])
         self.colors = spec["colors"]
-        who = _("cover sheet of agreement {number}").format(number=sheet.number)
+        who = f"cover sheet {sheet.number}"
         texts = [sheet.event_name, sheet.number, sheet.kind_zh, sheet.title, sheet.witness, sheet.date_text,
                  sheet.place, sheet.session, *(p.name for p in sheet.parties),
                  *(f"{n} {t}" for p in sheet.parties for n, t in p.signatories)]
@@ -144,8 +137,8 @@ class _Sheet:
                     height=h * mm, align=align, valign=valign, fill=fill or self.colors["ink"], bold=bold)
 
     def bilingual(self, key: str, **values: str) -> str:
-        zh = _label(key, "zh", **values)
-        return f"{zh} {_label(key, 'en', **values)}" if self.english else zh
+        zh = _label(self.s.labels, key, "zh", **values)
+        return f"{zh} {_label(self.s.labels, key, 'en', **values)}" if self.english else zh
 
     def rect(self, x: float, top: float, w: float, h: float, *, width: float = 0.6, dash: bool = False,
              stroke: str | None = None) -> None:
@@ -231,7 +224,7 @@ class _Sheet:
             y += block + gap
 
         self.line(self.left, self.bottom - footer_h + 2, self.right, self.bottom - footer_h + 2, width=0.4)
-        footer = _label("footer", "zh") + ("  " + _label("footer", "en") if self.english else "")
+        footer = _label(s.labels, "footer", "zh") + ("  " + _label(s.labels, "footer", "en") if self.english else "")
         self.text(footer, self.left, self.bottom - footer_h + 3, width, 7, float(spec["footer"]["size"]), 5,
                   lines=2, fill=self.colors["muted"])
 
@@ -246,9 +239,9 @@ class _Sheet:
         self.line(self.left, top + header, self.right, top + header, width=0.5)
         letter_zh = PARTY_LETTERS_ZH[index] if index < len(PARTY_LETTERS_ZH) else str(index + 1)
         letter_en = PARTY_LETTERS_EN[index] if index < len(PARTY_LETTERS_EN) else str(index + 1)
-        label = _label("party", "zh", letter=letter_zh)
+        label = _label(self.s.labels, "party", "zh", letter=letter_zh)
         if self.english:
-            label += " " + _label("party", "en", letter=letter_en)
+            label += " " + _label(self.s.labels, "party", "en", letter=letter_en)
         label_w = 34 if self.english else 14
         self.text(label, self.left + 2.5, top, label_w, header, 10.5, 7, bold=True, fill=self.colors["accent"])
         self.text(p.name, self.left + label_w + 4, top, width - label_w - 7, header, float(spec["name_size"]), 8,
