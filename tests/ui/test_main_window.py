@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QDialogButtonBox
 
 from kiosk.core.guests import GuestService
@@ -27,7 +28,9 @@ def test_first_scan_is_green_with_name_note_and_sound(qtbot, window):
     assert verdict.status == "ok" and panel.status == "ok"
     assert panel.headline.text() == "CHECKED IN"
     assert panel.name.text() == guest.name
-    assert panel.name.font().pixelSize() >= 48 or "56px" in panel.styleSheet()
+    panel.name.ensurePolished()
+    assert QFontInfo(panel.name.font()).pixelSize() >= 48  # legible from a metre
+    assert QFontInfo(panel.note.font()).bold()
     assert panel.note.isVisibleTo(panel) and guest.note in panel.note.text()
     assert guest.organisation in panel.details.text()
     assert window.sounds.last_played == "ok"
