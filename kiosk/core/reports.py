@@ -91,7 +91,7 @@ def agreements_report(desk: Desk) -> ReportDocument:
     summary += [(kind_label(kind), str(n)) for kind, n in sorted(by_kind.items())]
     table = ReportTable(
         title=_("Register of agreements"),
-        columns=(_("No."), _("Kind"), _("Title"), _("Parties and signatories"), _("Witness"), _("Signed at"),
+        columns=(_("No."), _("Kind"), _("Agreement title"), _("Parties and signatories"), _("Witness"), _("Signed at"),
                  _("State"), _("Original collected")),
         rows=tuple(rows),
         widths=(11, 10, 22, 30, 12, 11, 9, 11),
@@ -176,7 +176,7 @@ def attendance_report(desk: Desk) -> ReportDocument:
     )
     hours = ReportTable(
         title=_("First arrivals by hour"),
-        columns=(_("Hour"), _("Arrivals")),
+        columns=(_("Hour"), _("First arrivals")),
         rows=tuple((f"{hour}–{int(hour[:2]) + 1:02d}:00", str(n)) for hour, n in figures.by_hour),
         widths=(50, 20),
         align=("center", "right"),
@@ -235,10 +235,10 @@ def sign_in_rows(desk: Desk) -> list[tuple[str, str, str, str]]:
 def sign_in_report(desk: Desk) -> ReportDocument:
     rows = sign_in_rows(desk)
     table = ReportTable(
-        title=_("Sign-in sheet"),
+        title=_("Guests, by the pinyin of their names"),
         columns=(_("No."), _("Name"), _("Organisation"), _("Title"), _("Signature")),
         rows=tuple((str(i), name, org, title, "") for i, (name, org, title, _c) in enumerate(rows, 1)),
-        widths=(7, 15, 38, 18, 24),
+        widths=(6, 17, 36, 19, 24),
         align=("right", "left", "left", "left", "left"),
         row_height_mm=9.5,
     )

@@ -152,10 +152,7 @@ def _table(table: ReportTable, styles: dict[str, ParagraphStyle], width: float) 
         data.append([_cell(value, styles[aligns[i]]) for i, value in enumerate(table.total)])
     total_w = sum(table.widths)
     widths = [width * w / total_w for w in table.widths]
-    heights = None
-    if table.row_height_mm:
-        heights = [None] + [table.row_height_mm * mm] * (len(data) - 1)
-    t = Table(data, colWidths=widths, rowHeights=heights, repeatRows=1)
+    t = Table(data, colWidths=widths, repeatRows=1)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, color(RULE)),
         ("BOX", (0, 0), (-1, -1), 0.9, color(INK)),
@@ -164,6 +161,10 @@ def _table(table: ReportTable, styles: dict[str, ParagraphStyle], width: float) 
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
+    if table.row_height_mm:
+        # A minimum height, as padding: a row whose text needs two lines grows instead of overflowing.
+        pad = max((table.row_height_mm * mm - 11.5) / 2, 2.5)
+        commands += [("TOPPADDING", (0, 1), (-1, -1), pad), ("BOTTOMPADDING", (0, 1), (-1, -1), pad)]
     if table.total is not None:
         commands.append(("BACKGROUND", (0, -1), (-1, -1), color("#F3F1EC")))
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.9, color(INK)))
