@@ -20,7 +20,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from kiosk.printing.fonts import FontInfo, check_glyphs, register_fonts
 from kiosk.printing.pdfcanvas import Output, color
-from kiosk.printing.textfit import normalise
+from kiosk.printing.textfit import is_cjk, normalise
 
 INK, MUTED, RULE, HEAD_BG, ACCENT = "#111111", "#555555", "#444444", "#E9E4D8", "#8A1538"
 
@@ -115,7 +115,18 @@ def _styles(font: FontInfo) -> dict[str, ParagraphStyle]:
     }
 
 
+_latin_styles: dict[str, ParagraphStyle] = {}
+
+
 def _cell(text: str, style: ParagraphStyle) -> Paragraph:
+    if not any(is_cjk(ch) for ch in text):
+        # CJK wrapping breaks anywhere, also inside Latin words ("Engineeri-ng"): Latin text wraps at spaces.
+        latin = _latin_styles.get(style.name + style.fontName)
+        if latin is None:
+            latin = _latin_styles[style.name + style.fontName] = ParagraphStyle(
+                style.name + "-latin", parent=style, wordWrap=None
+            )
+        style = latin
     return Paragraph(escape(normalise(text)) if "\n" not in text else "<br/>".join(
         escape(normalise(line)) for line in text.split("\n")), style)
 
