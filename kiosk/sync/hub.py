@@ -188,9 +188,6 @@ def pull(request: Request) -> Response:
     return Response(text, media_type="application/json")
 
 
-_live = LiveCache()
-
-
 def _live_data(request: Request) -> dict[str, Any] | Response:
     with hub_db.connection_context():
         grant = _grant(request)
@@ -205,9 +202,7 @@ def _live_data(request: Request) -> dict[str, Any] | Response:
         def fetch(after: int) -> list[tuple[int, dict]]:
             return [(seq, json.loads(body)) for seq, _device, body in store.entries_after(event_id, after, 5000)]
 
-        fold = _live.fold(event_id, fetch)
-        with _live._lock:
-            data = fold.snapshot()
+        data = request.app.state.live.snapshot(event_id, fetch)
         data["event_id"] = event_id
         data["hub_time"] = wall_ms()
         data["devices"] = [
@@ -401,7 +396,7 @@ OPENAPI: dict[str, Any] = {
 
 def create_app() -> Starlette:
     """The ASGI application; bind the storage first with ``store.open_hub_database``."""
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/openapi.json", openapi),
             Route("/v1/health", health),
@@ -412,6 +407,8 @@ def create_app() -> Starlette:
             Route("/live/{event_id}/data", live_data),
         ]
     )
+    app.state.live = LiveCache()  # per app: one app serves one database
+    return app
 
 
 def serve(db_url: str | None, host: str = "127.0.0.1", port: int = 8765, announce=None) -> None:

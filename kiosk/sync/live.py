@@ -103,14 +103,12 @@ class LiveCache:
         self._folds: dict[str, LiveFold] = {}
         self._lock = threading.Lock()
 
-    def fold(self, event_id: str, fetch) -> LiveFold:
-        """``fetch(after) -> list of (seq, entry dict)`` pages until empty."""
+    def snapshot(self, event_id: str, fetch) -> dict[str, Any]:
+        """The event's counts; ``fetch(after) -> list of (seq, entry dict)`` is paged until empty."""
         with self._lock:
             fold = self._folds.setdefault(event_id, LiveFold())
-            while True:
-                page = fetch(fold.cursor)
-                if not page:
-                    return fold
+            while page := fetch(fold.cursor):
                 for seq, entry in page:
                     fold.apply(entry)
                     fold.cursor = seq
+            return fold.snapshot()
