@@ -522,13 +522,14 @@ def style_sheet(height: int) -> str:
     #kLine {{ font-size: {px(44)}px; }}
     #kLineSecond {{ font-size: {px(34)}px; }}
     #kTitle {{ font-size: {px(56)}px; font-weight: bold; color: #1B2A4A; }}
-    #kWarn {{ font-size: {px(30)}px; color: #B3261E; min-height: {px(44)}px; }}
-    #kPin #kLine {{ font-size: {px(30)}px; }}
+    #kWarn {{ font-size: {px(28)}px; color: #B3261E; min-height: {px(40)}px; }}
+    #kPin #kLine {{ font-size: {px(28)}px; }}
+    #kPin #kTitle {{ font-size: {px(48)}px; }}
     #kStaffButton {{ font-size: {px(20)}px; color: #6A6A6A; background: transparent; border: 1px solid #C8C4BA;
                      border-radius: {px(8)}px; padding: {px(8)}px {px(18)}px; }}
-    #kPinField {{ font-size: {px(56)}px; padding: {px(10)}px; border: 2px solid #1B2A4A; border-radius: {px(10)}px;
+    #kPinField {{ font-size: {px(48)}px; padding: {px(6)}px; border: 2px solid #1B2A4A; border-radius: {px(10)}px;
                   background: white; }}
-    #kKey {{ font-size: {px(44)}px; min-height: {px(96)}px; border-radius: {px(12)}px; background: white;
+    #kKey {{ font-size: {px(40)}px; min-height: {px(78)}px; border-radius: {px(12)}px; background: white;
              border: 1px solid #B8B4AA; color: #1A1A1A; }}
     #kKey:pressed {{ background: #DDE6F5; }}
     #kKey:disabled {{ color: #B0B0B0; }}
