@@ -134,7 +134,10 @@ def open_hub_database(url: str | None = None) -> Database:
     else:
         raise ValueError(f"unsupported database URL: {url}")
     hub_db.initialize(database)
-    with hub_db.connection_context():
+    with hub_db.connection_context(), hub_db.atomic():
+        if is_postgres():
+            # Hub processes started together would race on CREATE TABLE IF NOT EXISTS.
+            hub_db.execute_sql("SELECT pg_advisory_xact_lock(7301001)")
         hub_db.create_tables(TABLES, safe=True)
     return database
 

@@ -23,12 +23,8 @@ def shared_db(request, tmp_path) -> str:
 
 
 def test_two_hubs_concurrent_pushes_and_a_pager_never_skip(shared_db, hub_processes):
-    from kiosk.sync import store
-
-    store.open_hub_database(shared_db)  # create the tables once, before two processes race to
-    store.close_hub_database()
+    hubs = [hub_processes(shared_db), hub_processes(shared_db)]  # both create the tables at start
     token = issue(shared_db, "organiser", organiser=True)
-    hubs = [hub_processes(shared_db), hub_processes(shared_db)]
     headers = {"Authorization": f"Bearer {token}"}
     clients = [httpx.Client(base_url=hub.url, headers=headers, timeout=60) for hub in hubs]
     try:
