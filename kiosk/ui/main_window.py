@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QProgressBar,
+    QPushButton,
     QSplitter,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +41,8 @@ from kiosk.ui import queries
 from kiosk.ui.arrivals import ArrivalFigures, ArrivalsPanel
 from kiosk.ui.dialogs import GuestDialog, OrganisationDialog, SettingsDialog, ShiftDialog
 from kiosk.ui.guest_model import GuestTableModel
+from kiosk.ui.print_controller import PrintController
+from kiosk.ui.print_dialogs import PrinterChoiceDialog, PrinterSettingsDialog, PrintJobsDialog, ReasonDialog
 from kiosk.ui.scanner import ScanFilter
 from kiosk.ui.search_panel import SearchPanel
 from kiosk.ui.settings import DeskSettings
@@ -55,12 +63,14 @@ class DeskWindow(QMainWindow):
     guest_saved(object): a walk-in or correction was stored (the GuestView).
     stats_updated(object): the arrivals panel shows new figures (ArrivalFigures).
     error_shown(str): a failure was reported to the volunteer.
+    batch_done(str): a batch PDF was written (its path), or "" when it failed or was cancelled.
     """
 
     verdict_shown = Signal(object)
     guest_saved = Signal(object)
     stats_updated = Signal(object)
     error_shown = Signal(str)
+    batch_done = Signal(str)
 
     def __init__(
         self, desk: Desk, settings: DeskSettings, *, install_scanner: bool = True, save_settings: bool = True
@@ -83,6 +93,16 @@ class DeskWindow(QMainWindow):
         self.search = SearchPanel(self.model, lambda q, n: search(q, n), queries.all_guest_ids, lambda: self.desk.event)
         self.search.undoable = lambda guest_id: guest_id in self._last_checkin
         self.arrivals = ArrivalsPanel()
+        self.printing = PrintController(desk, self.tasks, lambda: self.desk.event, self)
+        self.print_jobs_dialog: PrintJobsDialog | None = None
+        self.printer_dialog: PrinterSettingsDialog | None = None
+        self.batch_bar = QProgressBar()
+        self.batch_bar.setMaximumWidth(220)
+        self.batch_bar.hide()
+        self.batch_cancel = QPushButton()
+        self.batch_cancel.hide()
+        self.statusBar().addPermanentWidget(self.batch_bar)
+        self.statusBar().addPermanentWidget(self.batch_cancel)
         self.header = QLabel()
         self.header.setObjectName("deskHeader")
         self.header.setStyleSheet("#deskHeader { font-size: 18px; padding: 4px 8px; }")
@@ -128,14 +148,27 @@ class DeskWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
         self.shift_action = QAction(self)
         self.settings_action = QAction(self)
+        self.print_jobs_action = QAction(self)
+        self.printer_action = QAction(self)
+        self.batch_badges_action = QAction(self)
+        self.invitations_action = QAction(self)
         for action in (
             self.walk_in_action,
             self.delegation_action,
             self.find_action,
             self.shift_action,
             self.settings_action,
+            self.print_jobs_action,
         ):
             self.toolbar.addAction(action)
+        self.print_menu = QMenu(self)
+        for action in (self.printer_action, self.batch_badges_action, self.invitations_action):
+            self.print_menu.addAction(action)
+        self.print_menu_button = QToolButton()
+        self.print_menu_button.setMenu(self.print_menu)
+        self.print_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(self.print_menu_button)
+        self._print_failed = 0
 
         self.scan_filter = ScanFilter(self)
         if install_scanner:
@@ -153,6 +186,7 @@ class DeskWindow(QMainWindow):
         self.search.run_search()
         self._stats_timer.start()
         self.refresh_stats()
+        self.printing.start()
 
     def _connect_signals(self) -> None:
         self.scan_filter.scanned.connect(self._on_scan_filter_scanned)
@@ -170,6 +204,24 @@ class DeskWindow(QMainWindow):
         self.settings_action.triggered.connect(self._on_settings_action_triggered)
         self._stats_timer.timeout.connect(self.refresh_stats)
         self._stats_soon.timeout.connect(self.refresh_stats)
+        self.search.print_requested.connect(self._on_search_print_requested)
+        self.verdict.retry_print_requested.connect(self._on_verdict_retry_print_requested)
+        self.print_jobs_action.triggered.connect(self._on_print_jobs_action_triggered)
+        self.printer_action.triggered.connect(self._on_printer_action_triggered)
+        self.batch_badges_action.triggered.connect(self._on_batch_badges_action_triggered)
+        self.invitations_action.triggered.connect(self._on_invitations_action_triggered)
+        self.batch_cancel.clicked.connect(self.printing.cancel_batch)
+        self.printing.job_updated.connect(self._on_printing_job_updated)
+        self.printing.job_skipped.connect(self._on_printing_job_skipped)
+        self.printing.reason_needed.connect(self._on_printing_reason_needed)
+        self.printing.jobs_changed.connect(self._on_printing_jobs_changed)
+        self.printing.prefs_saved.connect(self._on_printing_prefs_saved)
+        self.printing.prefs_failed.connect(self._on_printing_prefs_failed)
+        self.printing.test_printed.connect(self._on_printing_test_printed)
+        self.printing.test_failed.connect(self._on_printing_test_failed)
+        self.printing.batch_progressed.connect(self._on_printing_batch_progressed)
+        self.printing.batch_finished.connect(self._on_printing_batch_finished)
+        self.printing.batch_failed.connect(self._on_printing_batch_failed)
 
     # --- scanning and checking in ---------------------------------------------------------------------
 
@@ -187,6 +239,7 @@ class DeskWindow(QMainWindow):
         def done(verdicts: list[Verdict]) -> None:
             for verdict in verdicts[:-1]:
                 self._record_verdict(verdict)
+                self._auto_print(verdict)
             if verdicts:
                 self._show_verdict(verdicts[-1])
             if len(verdicts) > 1:
@@ -211,6 +264,7 @@ class DeskWindow(QMainWindow):
         self.verdict.show_verdict(verdict, self.desk.event)
         self.verdict.repaint()  # painted now, not after the next events (the volunteer is waiting)
         self.sounds.play(verdict.status)
+        self._auto_print(verdict)
         if verdict.status != "refused":
             self._stats_soon.start()
         self.verdict_shown.emit(verdict)
@@ -222,6 +276,92 @@ class DeskWindow(QMainWindow):
         self.statusBar().showMessage(_("Check-in undone: {name}").format(name=guest.name), 10_000)
         self.search.show_detail()
         self._stats_soon.start()
+
+    def _auto_print(self, verdict: Verdict) -> None:
+        """A first arrival's badge (never for a re-entry or a refusal), when this desk prints automatically."""
+        if verdict.guest is not None and self.printing.after_checkin(verdict.guest.id, verdict.reason):
+            self.verdict.show_printing(verdict.guest.id)
+
+    # --- printing -------------------------------------------------------------------------------------
+
+    def print_badge(self, guest_id: str) -> ReasonDialog | None:
+        """Print a guest's badge; a reprint first asks for the reason (the dialog is returned)."""
+        if not self.printing.badge_printed(guest_id):
+            self.printing.print_badge(guest_id)
+            self.statusBar().showMessage(_("Badge printing…"), 5_000)
+            return None
+        return self.ask_reprint_reason(guest_id)
+
+    def ask_reprint_reason(self, guest_id: str) -> ReasonDialog:
+        guest = self.guests.get(guest_id)
+        dialog = ReasonDialog(self, guest.name if guest else guest_id)
+        dialog.accepted.connect(lambda: self.printing.print_badge(guest_id, reason=dialog.value()))
+        return self._show_dialog(dialog)
+
+    def open_print_jobs(self) -> PrintJobsDialog:
+        """The print jobs panel (non-modal: the desk keeps scanning); one at a time."""
+        if self.print_jobs_dialog is not None:
+            self.print_jobs_dialog.raise_()
+            self.print_jobs_dialog.activateWindow()
+            return self.print_jobs_dialog
+        dialog = PrintJobsDialog(self, self.printing.model)
+        dialog.retry_requested.connect(self._on_print_jobs_retry_requested)
+        dialog.move_requested.connect(self._on_print_jobs_move_requested)
+        dialog.refresh_requested.connect(self.printing.refresh)
+        dialog.finished.connect(self._on_print_jobs_dialog_finished)
+        self.print_jobs_dialog = dialog
+        self.printing.refresh()
+        return self._show_dialog(dialog, modal=False)
+
+    def open_move_job(self, job_id: str) -> PrinterChoiceDialog | None:
+        row = self.printing.model.row(self.printing.model.row_of(job_id))
+        if row is None:
+            return None
+        dialog = PrinterChoiceDialog(self.print_jobs_dialog or self, row.job.printer)
+        backend = self.printing.prefs.backend
+        self.printing.list_printers("cups" if backend == "pdf" else backend, dialog.set_printers)
+        dialog.accepted.connect(lambda: self.printing.retry(job_id, printer=dialog.value()))
+        return self._show_dialog(dialog)
+
+    def open_printer_settings(self) -> PrinterSettingsDialog:
+        dialog = PrinterSettingsDialog(self, self.printing.prefs)
+        self.printer_dialog = dialog
+        dialog.backend_changed.connect(lambda backend: self.printing.list_printers(backend, dialog.set_printers))
+        dialog.test_requested.connect(self.printing.print_test)
+        dialog.accepted.connect(lambda: self.printing.save_prefs(dialog.values()))
+        dialog.finished.connect(self._on_printer_dialog_finished)
+        self.printing.list_printers(self.printing.prefs.backend, dialog.set_printers)
+        return self._show_dialog(dialog)
+
+    def export_batch(self, kind: str, path: Path) -> None:
+        """All guests' badges (``kind`` "badges") or invitation letters ("invitations") into ``path``."""
+        if self.printing.batch_running:
+            self.statusBar().showMessage(_("A batch is already being written."), 5_000)
+            return
+        self.batch_bar.setRange(0, 0)
+        self.batch_bar.show()
+        self.batch_cancel.show()
+        self.statusBar().showMessage(_("Writing {file}…").format(file=path.name))
+        self.printing.batch(kind, path)
+
+    def _choose_batch_file(self, kind: str) -> None:
+        default = str(self.desk.data_dir / ("badges.pdf" if kind == "badges" else "invitations.pdf"))
+        title = _("Badges for all guests") if kind == "badges" else _("Invitation letters")
+        path, _filter = QFileDialog.getSaveFileName(self, title, default, "PDF (*.pdf)")
+        if path:
+            self.export_batch(kind, Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf"))
+
+    def _update_print_jobs_action(self) -> None:
+        failed = self._print_failed
+        self.print_jobs_action.setText(
+            _("Print jobs ({count} failed)").format(count=failed) if failed else _("Print jobs")
+        )
+        button = self.toolbar.widgetForAction(self.print_jobs_action)
+        if button is not None:
+            button.setStyleSheet(
+                "QToolButton { background: #a8231c; color: white; font-weight: 800; border-radius: 4px; }"
+                if failed else ""
+            )
 
     # --- guests ---------------------------------------------------------------------------------------
 
@@ -332,6 +472,12 @@ class DeskWindow(QMainWindow):
         self.find_action.setText(_("Find (Ctrl+F)"))
         self.shift_action.setText(_("Change shift"))
         self.settings_action.setText(_("Settings"))
+        self.printer_action.setText(_("Printer…"))
+        self.batch_badges_action.setText(_("Badges for all guests…"))
+        self.invitations_action.setText(_("Invitation letters…"))
+        self.print_menu_button.setText(_("Printing"))
+        self.batch_cancel.setText(_("Stop"))
+        self._update_print_jobs_action()
         self._update_header()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -418,6 +564,12 @@ class DeskWindow(QMainWindow):
             self.verdict.stub_box.hide()
             self.verdict.name.setText(guest.name)
             self.guest_saved.emit(guest)
+            shown = self.verdict.verdict
+            # The badge waited for the name of a guest this desk did not know.
+            if shown is not None and self.verdict.guest_id == guest.id and self.printing.after_checkin(
+                guest.id, shown.reason
+            ):
+                self.verdict.show_printing(guest.id)
 
         self.tasks.write(self.guests.update, guest_id, {"name": name}, on_done=done)
 
@@ -453,6 +605,89 @@ class DeskWindow(QMainWindow):
     def _on_settings_action_triggered(self) -> None:
         self.open_settings()
 
+    def _on_search_print_requested(self, guest_id: str) -> None:
+        self.print_badge(guest_id)
+
+    def _on_verdict_retry_print_requested(self, job_id: str) -> None:
+        self.verdict.show_print_job(job_id, self.verdict.guest_id, "sent")
+        self.printing.retry(job_id)
+
+    def _on_print_jobs_action_triggered(self) -> None:
+        self.open_print_jobs()
+
+    def _on_printer_action_triggered(self) -> None:
+        self.open_printer_settings()
+
+    def _on_batch_badges_action_triggered(self) -> None:
+        self._choose_batch_file("badges")
+
+    def _on_invitations_action_triggered(self) -> None:
+        self._choose_batch_file("invitations")
+
+    def _on_print_jobs_retry_requested(self, job_id: str) -> None:
+        self.printing.retry(job_id)
+
+    def _on_print_jobs_move_requested(self, job_id: str) -> None:
+        self.open_move_job(job_id)
+
+    def _on_print_jobs_dialog_finished(self, _result: int) -> None:
+        self.print_jobs_dialog = None
+
+    def _on_printer_dialog_finished(self, _result: int) -> None:
+        self.printer_dialog = None
+
+    def _on_printing_job_updated(self, job) -> None:
+        self.verdict.show_print_job(job.id, job.guest_id, job.state, job.error)
+        if job.state == "failed" and job.guest_id != self.verdict.guest_id:
+            self.statusBar().showMessage(_("A badge did not print: see Print jobs."), 10_000)
+
+    def _on_printing_job_skipped(self, guest_id: str) -> None:
+        if guest_id == self.verdict.guest_id and not self.verdict.print_job_id:
+            self.verdict.clear_print()
+
+    def _on_printing_reason_needed(self, guest_id: str) -> None:
+        self.ask_reprint_reason(guest_id)
+
+    def _on_printing_jobs_changed(self, failed: int) -> None:
+        self._print_failed = failed
+        self._update_print_jobs_action()
+
+    def _on_printing_prefs_saved(self, _prefs) -> None:
+        self.statusBar().showMessage(_("Printer settings saved."), 5_000)
+
+    def _on_printing_prefs_failed(self, message: str) -> None:
+        self.show_error(message)
+
+    def _on_printing_test_printed(self, where: str) -> None:
+        if self.printer_dialog is not None:
+            self.printer_dialog.show_test_result(_("Test badge sent: {where}").format(where=where), True)
+
+    def _on_printing_test_failed(self, message: str) -> None:
+        if self.printer_dialog is not None:
+            self.printer_dialog.show_test_result(_("Test badge not printed: {error}").format(error=message), False)
+
+    def _on_printing_batch_progressed(self, done: int, total: int) -> None:
+        self.batch_bar.setRange(0, max(1, total))
+        self.batch_bar.setValue(min(done, max(1, total)))
+
+    def _on_printing_batch_finished(self, path: str, count: int) -> None:
+        self._end_batch()
+        self.statusBar().showMessage(_("{count} guests written to {file}").format(count=count, file=path), 15_000)
+        self.printing.refresh()
+        self.batch_done.emit(path)
+
+    def _on_printing_batch_failed(self, message: str) -> None:
+        self._end_batch()
+        if message:
+            self.show_error(message)
+        else:
+            self.statusBar().showMessage(_("Batch stopped."), 10_000)
+        self.batch_done.emit("")
+
+    def _end_batch(self) -> None:
+        self.batch_bar.hide()
+        self.batch_cancel.hide()
+
     # --- closing --------------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -463,6 +698,7 @@ class DeskWindow(QMainWindow):
         """Stop timers, remove the scanner filter, finish queued writes. Safe to call twice."""
         self._stats_timer.stop()
         self._stats_soon.stop()
+        self.printing.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scan_filter)

@@ -56,6 +56,7 @@ class SearchPanel(QWidget):
     check_in_requested(list): check in these guest ids.
     undo_requested(str): undo the last check-in of this guest (id).
     edit_requested(str), delegation_requested(str): guest id.
+    print_requested(str): print (or reprint) this guest's badge (id).
     current_changed(str): the guest shown in the detail pane (id, or "" for none).
     searched(str): results for this query are shown.
     """
@@ -64,6 +65,7 @@ class SearchPanel(QWidget):
     undo_requested = Signal(str)
     edit_requested = Signal(str)
     delegation_requested = Signal(str)
+    print_requested = Signal(str)
     current_changed = Signal(str)
     searched = Signal(str)
 
@@ -140,6 +142,7 @@ class SearchPanel(QWidget):
         self.detail.undo.clicked.connect(self._on_detail_undo_clicked)
         self.detail.edit.clicked.connect(self._on_detail_edit_clicked)
         self.detail.delegation.clicked.connect(self._on_detail_delegation_clicked)
+        self.detail.print_badge.clicked.connect(self._on_detail_print_badge_clicked)
 
     # --- searching ------------------------------------------------------------------------------------
 
@@ -259,6 +262,10 @@ class SearchPanel(QWidget):
         if self.detail.guest is not None:
             self.delegation_requested.emit(self.detail.guest.id)
 
+    def _on_detail_print_badge_clicked(self) -> None:
+        if self.detail.guest is not None:
+            self.print_requested.emit(self.detail.guest.id)
+
 
 class DetailPane(QGroupBox):
     """The current guest in full (phone and e-mail masked), with the actions on them."""
@@ -291,8 +298,10 @@ class DetailPane(QGroupBox):
         self.undo = QPushButton()
         self.edit = QPushButton()
         self.delegation = QPushButton()
+        self.print_badge = QPushButton()
+        self.print_badge.setObjectName("detailPrintBadge")
         buttons = QHBoxLayout()
-        for button in (self.check_in, self.undo, self.edit, self.delegation):
+        for button in (self.check_in, self.undo, self.edit, self.delegation, self.print_badge):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.name)
@@ -318,6 +327,7 @@ class DetailPane(QGroupBox):
         self.undo.setText(_("Undo"))
         self.edit.setText(_("Edit…"))
         self.delegation.setText(_("Delegation…"))
+        self.print_badge.setText(_("Print badge"))
 
     def show_guest(self, guest: GuestView | None, event: EventInfo | None, undoable: bool) -> None:
         self.guest = guest
@@ -326,7 +336,7 @@ class DetailPane(QGroupBox):
             self.note.hide()
             for value in self.values.values():
                 value.setText("")
-            for button in (self.check_in, self.undo, self.edit, self.delegation):
+            for button in (self.check_in, self.undo, self.edit, self.delegation, self.print_badge):
                 button.setEnabled(False)
             return
         self.name.setText(guest.name or _("(name not known yet)"))
@@ -349,3 +359,4 @@ class DetailPane(QGroupBox):
         self.undo.setEnabled(undoable)
         self.edit.setEnabled(True)
         self.delegation.setEnabled(bool(guest.organisation))
+        self.print_badge.setEnabled(bool(guest.name) and guest.state != "cancelled")

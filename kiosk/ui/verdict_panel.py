@@ -46,10 +46,12 @@ class VerdictPanel(QFrame):
     Signals:
         undo_requested(str): the volunteer asked to undo this check-in (its id).
         name_entered(str, str): a name typed for a guest this desk did not know (guest id, name).
+        retry_print_requested(str): print this failed badge job again (job id).
     """
 
     undo_requested = Signal(str)
     name_entered = Signal(str, str)
+    retry_print_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +99,15 @@ class VerdictPanel(QFrame):
         self.undo.setObjectName("verdictUndo")
         self.undo.hide()
 
+        # The automatic badge's outcome, discreetly: printing…, printed, or failed with a retry link.
+        self.print_status = QLabel()
+        self.print_status.setObjectName("verdictPrint")
+        self.print_status.setTextFormat(Qt.TextFormat.RichText)
+        self.print_status.setWordWrap(True)
+        self.print_status.hide()
+        self.print_job_id = ""
+        self.print_guest_id = ""
+
         top = QHBoxLayout()
         top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
@@ -113,10 +124,12 @@ class VerdictPanel(QFrame):
         layout.addWidget(self.note)
         layout.addWidget(self.stub_box)
         layout.addStretch(1)
+        layout.addWidget(self.print_status)
 
         self.undo.clicked.connect(self._on_undo_clicked)
         self.stub_save.clicked.connect(self._on_stub_save_clicked)
         self.stub_name.returnPressed.connect(self._on_stub_save_clicked)
+        self.print_status.linkActivated.connect(self._on_print_status_link_activated)
         self.retranslate()
         self._paint()
 
@@ -126,12 +139,58 @@ class VerdictPanel(QFrame):
         self.verdict = verdict
         self._event = event
         self.status = verdict.status
+        self.clear_print()
         self._paint()
 
     def clear(self) -> None:
         self.verdict = None
         self.status = "idle"
+        self.clear_print()
         self._paint()
+
+    # --- the badge -----------------------------------------------------------------------------------
+
+    @property
+    def guest_id(self) -> str:
+        verdict = self.verdict
+        return verdict.guest.id if verdict is not None and verdict.guest is not None else ""
+
+    def show_printing(self, guest_id: str) -> None:
+        """The badge of the shown guest is on its way."""
+        if guest_id and guest_id == self.guest_id:
+            self.print_guest_id, self.print_job_id = guest_id, ""
+            self._set_print(_("Badge printing…"), "")
+
+    def show_print_job(self, job_id: str, guest_id: str, state: str, error: str = "") -> None:
+        """A job's state, if it is the shown guest's badge (a later verdict is left alone)."""
+        if not guest_id or guest_id != self.guest_id:
+            return
+        if self.print_job_id and job_id != self.print_job_id:
+            return
+        self.print_guest_id, self.print_job_id = guest_id, job_id
+        if state == "done":
+            self._set_print("✓ " + _("Badge printed"), "")
+        elif state == "failed":
+            link = f'<a href="retry:{job_id}" style="color:#1d4ed8;">{_("Retry")}</a>'
+            self._set_print("✖ " + _html(_("Badge printing failed: {error}").format(error=error)) + " " + link,
+                            "failed")
+        else:
+            self._set_print(_("Badge printing…"), "")
+
+    def clear_print(self) -> None:
+        self.print_job_id = self.print_guest_id = ""
+        self.print_status.clear()
+        self.print_status.hide()
+
+    def _set_print(self, html: str, kind: str) -> None:
+        colour = "#a8231c" if kind == "failed" else "#263241"
+        self.print_status.setStyleSheet(
+            f"#verdictPanel QLabel#verdictPrint {{ color: {colour}; background: rgba(255, 255, 255, 0.92);"
+            " border-radius: 6px; padding: 4px 10px; font-size: 16px;"
+            f" font-weight: {800 if kind == 'failed' else 400}; }}"
+        )
+        self.print_status.setText(html)
+        self.print_status.show()
 
     def _paint(self) -> None:
         if self._styled != self.status:  # restyling is the slow part of showing a verdict: only on a change
@@ -223,7 +282,15 @@ class VerdictPanel(QFrame):
         if self.verdict is not None and self.verdict.checkin_id:
             self.undo_requested.emit(self.verdict.checkin_id)
 
+    def _on_print_status_link_activated(self, link: str) -> None:
+        if link.startswith("retry:"):
+            self.retry_print_requested.emit(link.removeprefix("retry:"))
+
     def _on_stub_save_clicked(self) -> None:
         name = self.stub_name.text().strip()
         if name and self.verdict is not None and self.verdict.guest is not None:
             self.name_entered.emit(self.verdict.guest.id, name)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
