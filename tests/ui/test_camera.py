@@ -134,7 +134,7 @@ def test_the_same_code_in_view_counts_once(qtbot):
     assert seen == [CODE, other, CODE]
 
 
-def test_without_a_camera_the_view_says_so(qtbot, monkeypatch):
+def test_without_a_camera_the_view_says_so(qtbot, monkeypatch, english):
     monkeypatch.setattr(camera, "find_camera", lambda device_id="": None)
     view = CameraView()
     qtbot.addWidget(view)
