@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk import cli_sync
+from kiosk import cli_agreements, cli_sync
 from kiosk.i18n import LANGUAGES, _, set_language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     printer.add_argument("--json", action="store_true")
 
     cli_sync.add_commands(commands)
+    cli_agreements.add_commands(commands)
     return parser
 
 
@@ -512,6 +513,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "retry": _cmd_retry,
     "printer": _cmd_printer,
     **cli_sync.COMMANDS,
+    **cli_agreements.COMMANDS,
 }
 
 

@@ -139,7 +139,10 @@ class CheckinService:
         return self._admit(guest, (code.subject_id, category), station, session)
 
     def _agreement(self, code: credentials.Credential) -> Verdict:
-        return _refuse("unknown", _("Agreements cannot be opened at this desk yet."))
+        """An agreement's code opens it; a signed one is marked collected (its original handed in)."""
+        from kiosk.core.agreements import scan_agreement
+
+        return scan_agreement(self.desk, code)
 
     def _admit(self, guest: GuestView | None, signed: tuple[str, str] | None, station: str, session: str) -> Verdict:
         """The checks that follow a valid code: cancelled → not allowed → already arrived."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kiosk.core.demo_agreements import add_demo_agreements
 from kiosk.core.demo_data import demo_event
 from kiosk.core.desk import Desk, EventInfo
 from kiosk.models.database import checkpoint
@@ -30,5 +31,6 @@ def create_demo(desk: Desk, guests: int = 300, today: date | None = None) -> Eve
             for guest in demo.guests
         ]
         desk.journal.record_entries(entries)
+    add_demo_agreements(desk)
     checkpoint()  # a bulk write: fold the WAL now, not later on a scan's path
     return event

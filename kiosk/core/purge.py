@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from kiosk.core.desk import Desk
 from kiosk.core.sync_service import PUSHED
 from kiosk.models.database import db
+from kiosk.models.journal import LOCAL_KINDS
 from kiosk.models.purge import PURGED_FIELDS
 from kiosk.models.tables import JournalEntry, LocalSetting
 
@@ -54,7 +55,7 @@ def unsynced() -> int:
         row.key: row.value for row in LocalSetting.select().where(LocalSetting.key.in_([PUSHED, BUNDLED]))
     }
     done = max(_int(settings.get(PUSHED)), _int(settings.get(BUNDLED)))
-    return JournalEntry.select().where(JournalEntry.seq > done).count()
+    return JournalEntry.select().where((JournalEntry.seq > done) & JournalEntry.kind.not_in(sorted(LOCAL_KINDS))).count()
 
 
 def _int(text: str | None) -> int:

@@ -14,8 +14,14 @@ from peewee import SqliteDatabase
 def _m0001_initial(database: SqliteDatabase) -> None:
     from kiosk.models import tables
 
-    # The tables as they were in schema 1 (later migrations add theirs).
-    database.create_tables([t for t in tables.ALL_TABLES if t not in (tables.PrintJob, tables.Alert)])
+    # The tables of schema 1, named one by one: later migrations add theirs.
+    database.create_tables(
+        [
+            tables.Event, tables.Session, tables.Guest, tables.Checkin, tables.CheckinUndo, tables.Credential,
+            tables.PublicKey, tables.Device, tables.OperatorShift, tables.SearchKey, tables.OrgKey,
+            tables.LocalSetting, tables.Refusal, tables.JournalEntry,
+        ]
+    )
     database.execute_sql("CREATE INDEX IF NOT EXISTS guest_category_state ON guest (category, state, arrived_at)")
     database.execute_sql("CREATE INDEX IF NOT EXISTS journal_entry_kind ON journal_entry (kind, applied)")
 

@@ -276,8 +276,13 @@ def _apply_undo(entry: Entry) -> None:
     if not isinstance(checkin_id, str):
         return
     connection = db.connection()
+    # Two desks may undo the same check-in: every replica keeps the earliest undo, by (time, device).
     connection.execute(
-        "INSERT OR IGNORE INTO checkin_undo (checkin_id, at, device, operator) VALUES (?, ?, ?, ?)",
+        "INSERT INTO checkin_undo (checkin_id, at, device, operator) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (checkin_id) DO UPDATE SET at = excluded.at, device = excluded.device,"
+        " operator = excluded.operator"
+        " WHERE (excluded.at, excluded.device, excluded.operator) < (checkin_undo.at, checkin_undo.device,"
+        " checkin_undo.operator)",
         (checkin_id, entry.wall_time, entry.device, entry.operator),
     )
     connection.execute("UPDATE checkin SET undone = 1 WHERE id = ?", (checkin_id,))

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from kiosk.core import reports, stats
 from kiosk.core.agreements import AgreementService
 from kiosk.core.checkin import CheckinService
-from kiosk.core.demo_agreements import add_demo_agreements
 from kiosk.core.guests import GuestService
 from kiosk.core.issuing import IssuingService
 from kiosk.models.database import db
@@ -33,7 +32,6 @@ def event_day(demo_desk):
     for name in ("欧阳明远", "Anna Schmidt"):
         walk_in = guests.create({"name": name, "organisation": "河口区商会", "category": "guest"}, walk_in=True)
         service.check_in_guest(walk_in.id, session="MAIN")
-    add_demo_agreements(desk)
     return desk
 
 
