@@ -568,3 +568,33 @@ def open_kiosk_mode(desk: Desk, settings=None, parent: QWidget | None = None, **
 
 
 _open_windows: list[KioskWindow] = []  # keeps an open kiosk alive whoever opened it
+
+
+def run_self_service(args) -> int:
+    """``kiosk --mode self-service``: the kiosk alone, full screen, until staff leave it. Returns the exit code.
+
+    Uses ``args.data``, ``args.lang``, ``args.station`` (default: the saved station, else the host
+    name) and the saved desk settings (session, camera). No event in the folder: 1.
+    """
+    from kiosk.core.desk import open_desk
+    from kiosk.ui.launch import _application
+    from kiosk.ui.settings import DeskSettings
+    from kiosk.ui.translator import apply_language
+
+    app = _application()
+    settings = DeskSettings.load()
+    apply_language(getattr(args, "lang", None) or settings.language or "zh")
+    desk = open_desk(getattr(args, "data", None))
+    try:
+        if desk.event is None:
+            log.error("no event in %s: set up the desk first", desk.data_dir)
+            return 1
+        station = (getattr(args, "station", None) or settings.station or desk.station).strip()
+        window = open_kiosk_mode(desk, settings)
+        desk.station = station[:100] or desk.station
+        window.tasks.write(desk.set_operator, getattr(args, "operator", None) or _("Self-service kiosk"), station)
+        window.exited.connect(app.quit)
+        app.setQuitOnLastWindowClosed(False)
+        return app.exec()
+    finally:
+        desk.close()

@@ -487,3 +487,26 @@ def test_open_from_the_desk_window_shares_its_writer_and_mutes_its_scanner(qtbot
             kiosk.scan(staff.issue_unlock_code(demo_desk))
         kiosk.leave()
     assert window.scan_filter.enabled is True
+
+
+def test_unlock_code_dialog_shows_a_code_the_kiosk_accepts(qtbot, kiosk, kiosk_desk):
+    import zxingcpp
+
+    from kiosk.ui.unlock_code import UnlockCodeDialog
+
+    dialog = UnlockCodeDialog(kiosk_desk)
+    qtbot.addWidget(dialog)
+    image = dialog.findChildren(type(kiosk.attract.event_name))[0].pixmap().toImage()
+    texts = [b.text for b in zxingcpp.read_barcodes(image.convertToFormat(image.Format.Format_Grayscale8))]
+    assert texts == [dialog.code]
+    with qtbot.waitSignal(kiosk.unlocked, timeout=10_000):
+        kiosk.scan(texts[0])
+
+
+def test_self_service_without_an_event_exits(qapp, tmp_path, config_dir, english):
+    import argparse
+
+    from kiosk.ui.kiosk_mode import run_self_service
+
+    args = argparse.Namespace(data=str(tmp_path / "empty"), lang="en", station="Kiosk 1", operator=None)
+    assert run_self_service(args) == 1
