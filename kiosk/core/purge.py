@@ -20,13 +20,12 @@ import json
 from dataclasses import dataclass
 
 from kiosk.core.desk import Desk
-from kiosk.core.sync_service import PUSHED
+from kiosk.core.sync_service import BUNDLED, PUSHED
 from kiosk.models.database import db
 from kiosk.models.journal import LOCAL_KINDS
 from kiosk.models.purge import PURGED_FIELDS
 from kiosk.models.tables import JournalEntry, LocalSetting
 
-BUNDLED = "sync.bundled_seq"
 _IDS_PER_ENTRY = 2000  # keeps each entry's payload far below the journal's 256 KB limit
 
 

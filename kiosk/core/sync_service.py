@@ -31,6 +31,7 @@ from kiosk.sync.client import HubClient, HubError, HubRefused, HubUnreachable
 from kiosk.sync.conflicts import find_conflicts
 
 HUB, TOKEN, PUSHED, PULLED = "sync.hub", "sync.token", "sync.pushed_seq", "sync.pulled_cursor"
+BUNDLED = "sync.bundled_seq"  # the local journal seq a full bundle export carried away
 LAST_SYNC, SKEW = "sync.last_ok", "sync.skew_ms"
 PUSH_BATCH = 2000
 PULL_PAGE = 2000
@@ -250,6 +251,9 @@ class SyncService:
             handle.flush()
             os.fsync(handle.fileno())
         partial.replace(path)
+        if seq:
+            with self.desk.write():
+                _set(BUNDLED, seq)  # everything up to here has left this desk on a stick
         return len(entries)
 
     def import_bundle(self, path: Path) -> tuple[int, int]:

@@ -329,3 +329,17 @@ def test_command_line(desk, tmp_path, capsys):
     assert code == 1 and refused["error"] == "unsynced"
     assert run_cli(desk, capsys, "purge", "--force", "--json")[0] == 0
     assert run_cli(desk, capsys, "agreement-desk-code", "--json")[1] == {"desk_code": "A"}
+
+
+def test_purge_allowed_once_a_bundle_carried_everything_away(demo_desk, tmp_path):
+    from kiosk.core.sync_service import SyncService
+    from kiosk.models.journal import entries_after
+
+    with pytest.raises(Unsynced):
+        purge(demo_desk)
+    SyncService(demo_desk).export_bundle(tmp_path / "desk.bundle")
+    assert unsynced() == 0
+    purge(demo_desk)
+    # The purge stays on this desk: nothing of it would leave in a sync or a bundle.
+    assert all(entry.kind != "guest.purge" for _, entry in entries_after(0, 100_000))
+    assert any(entry.kind == "guest.purge" for _, entry in entries_after(0, 100_000, include_local=True))
