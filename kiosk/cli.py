@@ -306,9 +306,8 @@ def _cmd_credentials(args, desk) -> int:
 
 def _cmd_scan(args, desk) -> int:
     from kiosk.core.checkin import CheckinService
-    from kiosk.core.writer import Writer
-
     from kiosk.core.print_queue import PrintQueue
+    from kiosk.core.writer import Writer
 
     desk.require_event()
     station = (args.scan_station or desk.station).strip()[:100]
