@@ -167,6 +167,7 @@ class DeskWindow(QMainWindow):
         self.print_menu_button = QToolButton()
         self.print_menu_button.setMenu(self.print_menu)
         self.print_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_menu_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         self.toolbar.addWidget(self.print_menu_button)
         self._print_failed = 0
 
@@ -475,7 +476,7 @@ class DeskWindow(QMainWindow):
         self.printer_action.setText(_("Printer…"))
         self.batch_badges_action.setText(_("Badges for all guests…"))
         self.invitations_action.setText(_("Invitation letters…"))
-        self.print_menu_button.setText(_("Printing"))
+        self.print_menu_button.setText(_("Printing") + " ▾")
         self.batch_cancel.setText(_("Stop"))
         self._update_print_jobs_action()
         self._update_header()

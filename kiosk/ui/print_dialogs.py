@@ -229,6 +229,7 @@ class PrinterSettingsDialog(_Form):
         self.copies = QSpinBox()
         self.copies.setRange(1, 10)
         self.copies.setValue(prefs.copies)
+        self.copies.setMaximumWidth(120)
         self.form.addRow(_("Copies"), self.copies)
         self.offset_x = self._offset(prefs.offset_x_mm)
         self.offset_y = self._offset(prefs.offset_y_mm)
