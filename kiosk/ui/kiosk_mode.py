@@ -546,7 +546,8 @@ def open_kiosk_mode(desk: Desk, settings=None, parent: QWidget | None = None, **
 
     ``settings`` (the desk window's DeskSettings) gives the session and the camera (``camera``; ""
     the default one, "off" none). From a desk window (``parent``), the kiosk shares its writer and
-    turns its scanner off while open, so a scan is judged once; both come back when staff leave.
+    turns its scanner off and hides it while open, so a scan is judged once and the desk window is
+    out of reach; all comes back when staff leave.
     """
     session = getattr(settings, "session", "") if settings is not None else ""
     camera_id = getattr(settings, "camera", "") if settings is not None else ""
@@ -561,6 +562,10 @@ def open_kiosk_mode(desk: Desk, settings=None, parent: QWidget | None = None, **
             desk_scanner.enabled = was
 
         window.exited.connect(restore)
+    if isinstance(parent, QWidget) and parent.isVisible():
+        # Out of reach of Alt+Tab too (the OS set-up blocks Alt+Tab itself; this is belt and braces).
+        parent.hide()
+        window.exited.connect(parent.show)
     _open_windows.append(window)
     window.exited.connect(lambda: _open_windows.remove(window) if window in _open_windows else None)
     window.start()

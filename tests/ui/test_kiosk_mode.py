@@ -129,7 +129,8 @@ def test_red_never_gives_a_technical_reason(qtbot, kiosk, kiosk_desk, kind):
         text = "NOT-A-CODE-1234"
     elif kind == "forged":
         good = code_of(kiosk_desk, guest_id)
-        text = good[:-2] + ("AA" if good[-2:] != "AA" else "BB")
+        middle = len(good) - 20  # inside the signature; not the last character (its spare bits must stay 0)
+        text = good[:middle] + ("A" if good[middle] != "A" else "B") + good[middle + 1 :]
     else:
         kiosk.session = "NO-SUCH-SESSION"
         text = code_of(kiosk_desk, guest_id)
@@ -476,17 +477,20 @@ def test_scanner_keystrokes_check_in(qtbot, kiosk, kiosk_desk):
 
 def test_open_from_the_desk_window_shares_its_writer_and_mutes_its_scanner(qtbot, window, demo_desk, clock):
     staff.set_pin(demo_desk, PIN)
+    window.show()
     kiosk = open_kiosk_mode(demo_desk, window.settings, window, clock=clock)
     qtbot.addWidget(kiosk)
     try:
         assert kiosk.tasks is window.tasks
         assert window.scan_filter.enabled is False
         assert kiosk.session == window.settings.session
+        assert not window.isVisible()
     finally:
         with qtbot.waitSignal(kiosk.unlocked, timeout=10_000):
             kiosk.scan(staff.issue_unlock_code(demo_desk))
         kiosk.leave()
     assert window.scan_filter.enabled is True
+    assert window.isVisible()
 
 
 def test_unlock_code_dialog_shows_a_code_the_kiosk_accepts(qtbot, kiosk, kiosk_desk):
