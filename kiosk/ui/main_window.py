@@ -319,8 +319,7 @@ class DeskWindow(QMainWindow):
         if row is None:
             return None
         dialog = PrinterChoiceDialog(self.print_jobs_dialog or self, row.job.printer)
-        backend = self.printing.prefs.backend
-        self.printing.list_printers("cups" if backend == "pdf" else backend, dialog.set_printers)
+        self.printing.list_printers(self.printing.prefs.backend, dialog.set_printers)
         dialog.accepted.connect(lambda: self.printing.retry(job_id, printer=dialog.value()))
         return self._show_dialog(dialog)
 
@@ -479,6 +478,8 @@ class DeskWindow(QMainWindow):
         self.print_menu_button.setText(_("Printing") + " ▾")
         self.batch_cancel.setText(_("Stop"))
         self._update_print_jobs_action()
+        model = self.printing.model
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
         self._update_header()
 
     def changeEvent(self, event: QEvent) -> None:

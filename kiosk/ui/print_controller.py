@@ -75,7 +75,7 @@ class PrintController(QObject):
         self.queue = PrintQueue(desk, backend_factory=lambda _prefs: self.qt_backend)
         self.model = PrintJobModel(event, self)
         self.prefs = self.queue.prefs()  # a cached copy for the GUI thread; the writer reads its own
-        self._alerted: set[str] | None = None  # failed jobs already alerted (writer thread only)
+        self._alerted: set[str] = set()  # failed jobs already alerted (writer thread only)
         self._refreshing = False
         self._refresh_again = False
         self._batch_cancel = False
@@ -86,6 +86,7 @@ class PrintController(QObject):
 
     def start(self) -> None:
         """Load the jobs table and keep it current."""
+        self.tasks.write(self._seed_alerted)  # the writer runs in order: before any job of this window
         self.refresh()
         self._timer.start()
 
@@ -174,13 +175,13 @@ class PrintController(QObject):
         names = {guest.id: guest.name for guest in GuestService(self.desk).many({job.guest_id for job in jobs})}
         return [JobRow(job, names.get(job.guest_id, "")) for job in jobs]
 
+    def _seed_alerted(self) -> None:
+        """Writer thread: jobs that failed before this window opened were alerted by the run that saw them fail."""
+        self._alerted.update(job.id for job in self.queue.jobs(states=("failed",)))
+
     def _alert_failed(self, jobs: list[PrintJobView]) -> None:
         """Writer thread: one staff alert per job that failed since this window opened."""
         failed = [job for job in jobs if job.state == "failed"]
-        if self._alerted is None:
-            # Jobs that failed before this window opened were alerted by the run that saw them fail.
-            already = self.queue.jobs(states=("failed",))
-            self._alerted = {job.id for job in already if job.id not in {j.id for j in failed}}
         for job in failed:
             if job.id in self._alerted:
                 continue

@@ -6,7 +6,7 @@ None of them prints or writes: they emit what the volunteer chose, and the windo
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,7 +47,6 @@ class PrintJobsDialog(QDialog):
     def __init__(self, parent: QWidget | None, model: PrintJobModel) -> None:
         super().__init__(parent)
         self.model = model
-        self.setWindowTitle(_("Print jobs"))
         self.setStyleSheet(DIALOG_STYLE + " QTableView { font-size: 15px; } QHeaderView::section { font-size: 14px; }")
         self.resize(980, 520)
         self.summary = QLabel()
@@ -64,11 +63,11 @@ class PrintJobsDialog(QDialog):
         for column, width in enumerate((110, 200, 170, 80, 300)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.retry = QPushButton(_("Retry"))
+        self.retry = QPushButton()
         self.retry.setObjectName("printRetry")
-        self.move = QPushButton(_("Send to another printer…"))
-        self.refresh = QPushButton(_("Refresh"))
-        self.close_button = QPushButton(_("Close"))
+        self.move = QPushButton()
+        self.refresh = QPushButton()
+        self.close_button = QPushButton()
         buttons = QHBoxLayout()
         for button in (self.retry, self.move, self.refresh):
             buttons.addWidget(button)
@@ -86,7 +85,21 @@ class PrintJobsDialog(QDialog):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         model.modelReset.connect(self._on_model_reset)
         model.dataChanged.connect(self._on_model_data_changed)
+        self.retranslate()
         self._on_model_reset()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Print jobs"))
+        self.retry.setText(_("Retry"))
+        self.move.setText(_("Send to another printer…"))
+        self.refresh.setText(_("Refresh"))
+        self.close_button.setText(_("Close"))
+        self._update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def current_job(self) -> PrintJobView | None:
         index = self.table.currentIndex()

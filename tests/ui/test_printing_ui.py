@@ -317,3 +317,25 @@ def test_a_batch_can_be_stopped(qtbot, window, tmp_path):
         window.batch_cancel.click()
     assert blocker.args[0] == ""
     assert not output.exists() and not output.with_name(output.name + ".part").exists()
+
+
+def test_jobs_that_failed_before_the_window_opened_raise_no_new_alert(qtbot, demo_desk, config_dir, english, tmp_path):
+    from kiosk.core.print_queue import PrintQueue
+    from kiosk.ui.main_window import DeskWindow
+    from kiosk.ui.settings import DeskSettings
+
+    queue = PrintQueue(demo_desk)
+    queue.set_prefs(PrinterPrefs(backend="cups", printer="no-such-queue-here"))
+    guest = next(g for g in GuestService(demo_desk).all() if g.name)
+    # No CUPS, or no such queue: the job fails either way (the previous run alerted it).
+    assert queue.print_badge(guest.id).state == "failed"
+    opened = DeskWindow(demo_desk, DeskSettings(language="en", muted=True))
+    qtbot.addWidget(opened)
+    try:
+        qtbot.waitUntil(lambda: opened.printing.model.failed_count == 1, timeout=10_000)
+        assert "1 failed" in opened.print_jobs_action.text()
+        opened.printing.refresh()
+        qtbot.waitUntil(lambda: not opened.tasks.busy, timeout=10_000)
+        assert [a for a in open_alerts() if a.kind == "printer"] == []
+    finally:
+        opened.shutdown()
