@@ -514,3 +514,20 @@ def test_self_service_without_an_event_exits(qapp, tmp_path, config_dir, english
 
     args = argparse.Namespace(data=str(tmp_path / "empty"), lang="en", station="Kiosk 1", operator=None)
     assert run_self_service(args) == 1
+
+
+def test_kiosk_without_a_camera_still_scans(qtbot, kiosk_desk, english, clock, monkeypatch):
+    from kiosk.ui import camera
+
+    monkeypatch.setattr(camera, "find_camera", lambda device_id="": None)
+    window = KioskWindow(kiosk_desk, camera_id="", clock=clock)
+    qtbot.addWidget(window)
+    window.start()
+    try:
+        assert window.camera is not None and not window.camera.active and not window.camera.isVisible()
+        guest_id = guests(1)[0][0]
+        assert scan(qtbot, window, code_of(kiosk_desk, guest_id)).status == "ok"
+        with qtbot.waitSignal(window.verdict_shown, timeout=10_000):
+            window.camera.scanned.emit(code_of(kiosk_desk, guests(2)[1][0]))  # what a camera read delivers
+    finally:
+        window.leave()
