@@ -104,6 +104,7 @@ class KioskWindow(QWidget):
         print_queue: PrintQueue | None = None,
         clock: Callable[[], float] = time.time,
         install_filters: bool = True,
+        job_alerted: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
                          | Qt.WindowType.WindowStaysOnTopHint)
@@ -116,7 +117,15 @@ class KioskWindow(QWidget):
         self._own_tasks = tasks is None
         self.tasks = tasks or TaskManager(self)
         self.checkins = CheckinService(desk)
-        self.printing = print_queue or PrintQueue(desk)
+        self._qt_backend = None
+        if print_queue is None:
+            from kiosk.ui.qt_printer import QtPrinterBackend
+
+            # The system printer (Qt) prints on the GUI thread; the queue's writer-thread jobs reach it.
+            self._qt_backend = QtPrinterBackend(self)
+            print_queue = PrintQueue(desk, backend_factory=lambda _prefs: self._qt_backend)
+        self.printing = print_queue
+        self._job_alerted = job_alerted  # tells the desk window's printing a job's alert is raised here
         self.screen = ""
         self.guest_id = ""  # the guest on screen now (their own data only)
         self._guest_name = ""
@@ -232,6 +241,8 @@ class KioskWindow(QWidget):
         self._remove_filters()
         if self.camera is not None:
             self.camera.close_decoder()
+        if self._qt_backend is not None:
+            self._qt_backend.close()
         if self._own_tasks:
             self.tasks.close()
 
@@ -374,7 +385,7 @@ class KioskWindow(QWidget):
             return printing.print_badge(guest_id, automatic=True)
 
         self.tasks.write(run, on_done=lambda job: self._on_print_sent(guest_id, name, job),
-                         on_error=lambda error: self._printer_trouble(guest_id, name, str(error)))
+                         on_error=lambda error: self._printer_trouble(guest_id, name, str(error), ""))
 
     def _on_print_sent(self, guest_id: str, name: str, job: PrintJobView | None) -> None:
         if job is None:  # a badge of theirs was printed before (a pre-printed batch): it waits at the desk
@@ -390,7 +401,7 @@ class KioskWindow(QWidget):
             self.print_finished.emit(job)
         elif job.state == "failed":
             self._watched.pop(job.id, None)
-            self._printer_trouble(guest_id, name, job.error)
+            self._printer_trouble(guest_id, name, job.error, job.id)
             self.print_finished.emit(job)
         else:
             if job.id not in self._watched:
@@ -406,16 +417,23 @@ class KioskWindow(QWidget):
         for job_id, (guest_id, name, deadline) in list(self._watched.items()):
             if now > deadline:
                 self._watched.pop(job_id)
-                self._printer_trouble(guest_id, name, _("printer not ready"))
+                self._printer_trouble(guest_id, name, _("printer not ready"), job_id)
                 continue
             self.tasks.write(self.printing.refresh, job_id,
                              on_done=lambda job, g=guest_id, n=name: self._job_state(g, n, job))
 
-    def _printer_trouble(self, guest_id: str, name: str, detail: str) -> None:
+    def _printer_trouble(self, guest_id: str, name: str, detail: str, job_id: str) -> None:
         """The check-in stands; the guest goes to the desk; the staff get an alert (journalled, synced)."""
         if self.guest_id == guest_id and self.screen in ("welcome", "outcome", "preview"):
             self.show_outcome(PRINTER_TROUBLE, name)
-        self.tasks.write(report_print_trouble, self.desk, name, detail, on_done=self._on_alert_raised)
+        desk, hook = self.desk, self._job_alerted
+
+        def report() -> AlertView:
+            if hook is not None and job_id:
+                hook(job_id)  # on the writer thread, before the desk window's next refresh could alert it too
+            return report_print_trouble(desk, name, detail)
+
+        self.tasks.write(report, on_done=self._on_alert_raised)
 
     def _on_alert_raised(self, alert: AlertView) -> None:
         if self.screen == "staff":
@@ -553,6 +571,11 @@ def open_kiosk_mode(desk: Desk, settings=None, parent: QWidget | None = None, **
     camera_id = getattr(settings, "camera", "") if settings is not None else ""
     tasks = getattr(parent, "tasks", None)
     desk_scanner = getattr(parent, "scan_filter", None)
+    printing = getattr(parent, "printing", None)
+    if printing is not None and isinstance(getattr(printing, "queue", None), PrintQueue):
+        # The desk window's queue: its system-printer backend, and one alert per failed job.
+        kwargs.setdefault("print_queue", printing.queue)
+        kwargs.setdefault("job_alerted", getattr(printing, "mark_alerted", None))
     window = KioskWindow(desk, session=session, camera_id=camera_id, tasks=tasks, **kwargs)
     if desk_scanner is not None:
         was = desk_scanner.enabled

@@ -531,3 +531,31 @@ def test_kiosk_without_a_camera_still_scans(qtbot, kiosk_desk, english, clock, m
             window.camera.scanned.emit(code_of(kiosk_desk, guests(2)[1][0]))  # what a camera read delivers
     finally:
         window.leave()
+
+
+def test_kiosk_prints_on_the_system_printer(qtbot, kiosk_desk, english, clock, tmp_path):
+    """Printer kind "qt" (the system printer, here printing to a PDF file) works from the kiosk alone."""
+    target = tmp_path / "badge.pdf"
+    PrintQueue(kiosk_desk).set_prefs(PrinterPrefs(backend="qt", printer=str(target)))
+    window = make_kiosk(qtbot, kiosk_desk, clock)
+    try:
+        guest_id = guests(1)[0][0]
+        with qtbot.waitSignal(window.print_finished, timeout=20_000) as printed:
+            scan(qtbot, window, code_of(kiosk_desk, guest_id))
+        assert printed.args[0].state == "done", printed.args[0]
+        assert target.exists() and target.read_bytes().startswith(b"%PDF")
+        assert open_alerts() == []
+    finally:
+        window.leave()
+
+
+def test_from_the_desk_window_the_kiosk_uses_its_print_queue(qtbot, window, demo_desk, clock):
+    staff.set_pin(demo_desk, PIN)
+    kiosk = open_kiosk_mode(demo_desk, window.settings, window, clock=clock)
+    qtbot.addWidget(kiosk)
+    try:
+        assert kiosk.printing is window.printing.queue
+    finally:
+        with qtbot.waitSignal(kiosk.unlocked, timeout=10_000):
+            kiosk.scan(staff.issue_unlock_code(demo_desk))
+        kiosk.leave()
