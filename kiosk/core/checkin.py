@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -163,6 +163,7 @@ class CheckinService:
     ) -> Verdict:
         first = guest is None or guest.arrived_at is None
         checkin_id = uuid7()
+        at = wall_ms()
         self.desk.record(
             "checkin",
             {
@@ -172,10 +173,15 @@ class CheckinService:
                 "station": station,
                 "session": session,
                 "category": category,
-                "at": wall_ms(),
+                "at": at,
             },
         )
-        after = self._guest(guest_id)
+        if guest is None:
+            after = self._guest(guest_id)  # the stub the check-in created
+        elif first:
+            after = replace(guest, arrived_at=at, arrived_station=station)  # what the applier just wrote
+        else:
+            after = guest
         if first:
             message = (
                 _("Welcome! Checked in.")

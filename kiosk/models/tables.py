@@ -71,7 +71,9 @@ class Guest(BaseModel):
     walk_in = BooleanField(**defaulted(False))
     # Known only from a validly signed code so far (registered after this desk's last sync).
     stub = BooleanField(**defaulted(False))
-    arrived_at = IntegerField(null=True, index=True)  # UTC epoch ms of the earliest live check-in
+    # UTC epoch ms of the earliest live check-in. Not indexed: every index a scan updates is one more page
+    # to fsync, and the statistics that read it scan the table anyway.
+    arrived_at = IntegerField(null=True)
     arrived_station = CharField(null=True)
     arrival_checkin = CharField(null=True)
     versions = TextField(**defaulted("{}"))
