@@ -122,8 +122,10 @@ class KioskWindow(QWidget):
             from kiosk.ui.qt_printer import QtPrinterBackend
 
             # The system printer (Qt) prints on the GUI thread; the queue's writer-thread jobs reach it.
-            self._qt_backend = QtPrinterBackend(self)
-            print_queue = PrintQueue(desk, backend_factory=lambda _prefs: self._qt_backend)
+            # The factory must not capture ``self``: a cycle through a widget would let the garbage
+            # collector delete the window on whichever thread it runs (a worker: a crash).
+            backend = self._qt_backend = QtPrinterBackend(self)
+            print_queue = PrintQueue(desk, backend_factory=lambda _prefs: backend)
         self.printing = print_queue
         self._job_alerted = job_alerted  # tells the desk window's printing a job's alert is raised here
         self.screen = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QSize
@@ -15,6 +17,14 @@ from tests.core.test_qr_decode import CODE, credential
 from tests.helpers.camera_frames import HEIGHT, WIDTH, frame
 
 PF = QVideoFrameFormat.PixelFormat
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread():
+    """Garbage of a test (Qt wrappers in cycles) is collected here, on the GUI thread — never later on
+    some worker thread where the collector happens to run (deleting a widget there crashes)."""
+    yield
+    gc.collect()
 
 
 class Clock:

@@ -6,6 +6,7 @@ injected clock. Nothing here depends on a window manager: what is checked holds 
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 
@@ -23,6 +24,14 @@ from kiosk.ui.kiosk_mode import KioskWindow, open_kiosk_mode
 from tests.ui.conftest import code_of, unknown_guest_code
 
 PIN = "482915"
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread():
+    """Garbage of a test (Qt wrappers in cycles) is collected here, on the GUI thread — never later on
+    some worker thread where the collector happens to run (deleting a widget there crashes)."""
+    yield
+    gc.collect()
 
 
 class Clock:
