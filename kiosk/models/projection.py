@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -153,17 +154,22 @@ def _bulk_new_guests(entries: Sequence[Entry]) -> set[str]:
         for (existing,) in connection.execute(f"SELECT id FROM guest WHERE id IN ({marks})", chunk):
             del candidates[existing]
     rows = []
-    key_rows = []
+    new_rows: list[dict[str, Any]] = []
     organisations = set()
+    as_tuple = itemgetter(*_GUEST_COLUMNS)
     for guest_id, entry in candidates.items():
         fields = _clean_fields(entry.payload.get("fields"), GUEST_FIELDS)
         row = _new_guest_row(guest_id, fields, entry)
-        rows.append(tuple(row[column] for column in _GUEST_COLUMNS))
-        key_rows.extend((key, rank, guest_id) for key, rank in _keys_of(row))
+        rows.append(as_tuple(row))
+        new_rows.append(row)
         organisations.add(row["organisation"])
     columns = ", ".join(_GUEST_COLUMNS)
     marks = ", ".join("?" * len(_GUEST_COLUMNS))
     connection.executemany(f"INSERT INTO guest ({columns}) VALUES ({marks})", rows)
+    key_rows: list[tuple[str, int, str]] = []
+    for row in new_rows:
+        guest_id = row["id"]
+        key_rows += [(key, rank, guest_id) for key, rank in _keys_of(row)]
     # In index order: appending to the B-tree is several times faster than inserting at random places.
     key_rows.sort(key=itemgetter(0))
     connection.executemany("INSERT OR IGNORE INTO search_key (key, rank, guest_id) VALUES (?, ?, ?)", key_rows)
@@ -189,13 +195,19 @@ _GUEST_DEFAULTS: dict[str, Any] = {
 def _new_guest_row(guest_id: str, fields: dict[str, Any], entry: Entry) -> dict[str, Any]:
     row = dict(_GUEST_DEFAULTS)
     row.update(fields)
-    stamp = _stamp(entry)
     row["id"] = guest_id
     row["stub"] = False
-    # Same text as json.dumps(..., sort_keys=True), built directly: this runs once per imported guest.
-    stamp_text = f"[{stamp[0]},{json.dumps(stamp[1])}]"
-    row["versions"] = "{" + ",".join(f'"{name}":{stamp_text}' for name in sorted(fields)) + "}"
+    # Same text as json.dumps(..., sort_keys=True), built from a cached template: this runs once per
+    # imported guest, and the guests of one import share their field names and device.
+    prefixes, suffix = _versions_parts(tuple(fields), entry.device)
+    hlc = str(entry.hlc)
+    row["versions"] = "{" + ",".join(prefix + hlc + suffix for prefix in prefixes) + "}"
     return row
+
+
+@lru_cache(maxsize=64)
+def _versions_parts(field_names: tuple[str, ...], device: str) -> tuple[tuple[str, ...], str]:
+    return tuple(f"{json.dumps(name)}:[" for name in sorted(field_names)), f",{json.dumps(device)}]"
 
 
 @applier("guest.set")
