@@ -322,7 +322,7 @@ class SyncStatus:
         clock = datetime.fromtimestamp(self.since / 1000, zone).strftime("%H:%M")
         parts = {
             "never": _("not synced yet"),
-            "synced": _("synced"),
+            "synced": _("synced {time}").format(time=clock),
             "offline": _("offline since {time}").format(time=clock),
             "refused": _("refused by the hub: {message}").format(message=self.message),
         }

@@ -1,7 +1,7 @@
 """Running work off the GUI thread and handing results back by signal (Anki's taskman pattern).
 
 Every database write goes to the core's single :class:`~kiosk.core.writer.Writer` thread; slow reads
-(statistics) go to one reader thread. A finished future is bridged back to the GUI thread through a
+(statistics) go to one reader thread; slow network calls (checking a hub) to one more. A finished future is bridged back to the GUI thread through a
 queued signal, so callbacks run on the GUI thread and may touch widgets; workers never do.
 """
 
@@ -45,6 +45,7 @@ class TaskManager(QObject):
         super().__init__(parent)
         self.writer = Writer()
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-reader")
+        self._network = ThreadPoolExecutor(max_workers=1, thread_name_prefix="network")
         self._bridge = _Done()
         self._bridge.finished.connect(self._on_bridge_finished, Qt.ConnectionType.QueuedConnection)
         self._bridge.posted.connect(self._on_bridge_posted, Qt.ConnectionType.QueuedConnection)
@@ -74,6 +75,17 @@ class TaskManager(QObject):
     ) -> Future:
         """Run a read that may be slow on the reader thread (its own SQLite connection)."""
         return self._track(self._reader.submit(function, *args), on_done, on_error)
+
+    def network(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> Future:
+        """Run a call that waits on the network (and may write briefly, with its own SQLite connection),
+        so neither the writer nor the reader is held up for seconds."""
+        return self._track(self._network.submit(function, *args), on_done, on_error)
 
     def post(self, callback: Callback, value: Any) -> None:
         """From any thread: run ``callback(value)`` on the GUI thread (progress reports)."""
@@ -119,10 +131,11 @@ class TaskManager(QObject):
             if not db.is_closed():
                 db.close()
 
-        for executor in (self.writer, self._reader):
+        for executor in (self.writer, self._reader, self._network):
             try:
                 executor.submit(close_connection).result(timeout=30)
             except Exception:  # a closed database: nothing to close
                 pass
         self.writer.close()
         self._reader.shutdown(wait=True)
+        self._network.shutdown(wait=True)
