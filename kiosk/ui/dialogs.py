@@ -1,5 +1,5 @@
 """The desk's dialogs: walk-in, edit guest, an organisation's delegation, start of shift, settings,
-and the first-run choice (demo event or import). None of them writes: they return field values and the
+the hub, and the first-run choice (demo event or import). None of them writes: they return field values and the
 window sends them to the core on the writer thread."""
 
 from __future__ import annotations
@@ -212,6 +212,25 @@ class SettingsDialog(_Form):
 
     def values(self) -> tuple[str, bool]:
         return self.language.currentData(), self.muted.isChecked()
+
+
+class HubDialog(_Form):
+    """The hub this desk syncs with: its address and this desk's token (checked before they are kept)."""
+
+    def __init__(self, parent: QWidget | None, *, hub: str = "") -> None:
+        super().__init__(parent, _("Hub settings"))
+        self.hub = self._line(_("Hub address"), hub, "https://hub.example.org")
+        self.token = self._line(_("Desk token"), "", _("leave empty to keep the current token"))
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+
+    def problem(self) -> str:
+        if not self.hub.text().strip().lower().startswith(("http://", "https://")):
+            return _("The hub address starts with http:// or https://")
+        return ""
+
+    def values(self) -> tuple[str, str]:
+        return self.hub.text().strip(), self.token.text().strip()
 
 
 class NewEventDialog(_Form):

@@ -1,8 +1,10 @@
-"""The desk window: scan anywhere, see the verdict, find guests by name, register walk-ins, watch arrivals.
+"""The desk window: scan anywhere, see the verdict, find guests by name, register walk-ins, watch arrivals,
+keep the agreements register, sync with the hub in the background.
 
 Every write goes to the core on the writer thread (:class:`~kiosk.ui.tasks.TaskManager`); results
 come back as signals. Quick reads (a search, a page of rows) run on the GUI thread — SQLite in WAL
-mode lets them read while the writer writes.
+mode lets them read while the writer writes. The sync loop runs on its own thread with its own SQLite
+connection (as the command line's loop does); its statuses reach the window through a queued signal.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -36,10 +39,13 @@ from kiosk.core.guest_view import GuestView
 from kiosk.core.guests import GuestService
 from kiosk.core.search import search
 from kiosk.core.stats import compute, station_count
+from kiosk.core.sync_service import SyncService, SyncStatus
 from kiosk.i18n import _, language
 from kiosk.ui import queries
+from kiosk.ui.agreements_tab import AgreementsTab, ReportsMenu
 from kiosk.ui.arrivals import ArrivalFigures, ArrivalsPanel
-from kiosk.ui.dialogs import GuestDialog, OrganisationDialog, SettingsDialog, ShiftDialog
+from kiosk.ui.conflicts_dialog import ConflictRow, ConflictsDialog, conflict_rows
+from kiosk.ui.dialogs import GuestDialog, HubDialog, OrganisationDialog, SettingsDialog, ShiftDialog
 from kiosk.ui.guest_model import GuestTableModel
 from kiosk.ui.print_controller import PrintController
 from kiosk.ui.print_dialogs import PrinterChoiceDialog, PrinterSettingsDialog, PrintJobsDialog, ReasonDialog
@@ -47,6 +53,14 @@ from kiosk.ui.scanner import ScanFilter
 from kiosk.ui.search_panel import SearchPanel
 from kiosk.ui.settings import DeskSettings
 from kiosk.ui.sound import Sounds
+from kiosk.ui.sync_status import (
+    SyncBridge,
+    SyncLoopFactory,
+    SyncLoopLike,
+    SyncStatusButton,
+    default_sync_loop,
+    hub_configured,
+)
 from kiosk.ui.tasks import TaskManager
 from kiosk.ui.translator import apply_language
 from kiosk.ui.verdict_panel import VerdictPanel
@@ -64,6 +78,8 @@ class DeskWindow(QMainWindow):
     stats_updated(object): the arrivals panel shows new figures (ArrivalFigures).
     error_shown(str): a failure was reported to the volunteer.
     batch_done(str): a batch PDF was written (its path), or "" when it failed or was cancelled.
+    sync_status_shown(object): the sync corner shows a new SyncStatus (after the GUI-thread bridge).
+    hub_saved(object): a hub address and token were checked and remembered (the first SyncReport).
     """
 
     verdict_shown = Signal(object)
@@ -71,9 +87,19 @@ class DeskWindow(QMainWindow):
     stats_updated = Signal(object)
     error_shown = Signal(str)
     batch_done = Signal(str)
+    sync_status_shown = Signal(object)
+    hub_saved = Signal(object)
+
+    CHECKIN_TAB, AGREEMENTS_TAB = 0, 1
 
     def __init__(
-        self, desk: Desk, settings: DeskSettings, *, install_scanner: bool = True, save_settings: bool = True
+        self,
+        desk: Desk,
+        settings: DeskSettings,
+        *,
+        install_scanner: bool = True,
+        save_settings: bool = True,
+        sync_loop_factory: SyncLoopFactory = default_sync_loop,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -108,6 +134,14 @@ class DeskWindow(QMainWindow):
         self.header.setStyleSheet("#deskHeader { font-size: 18px; padding: 4px 8px; }")
         self.shift_label = QLabel()
         self.statusBar().addPermanentWidget(self.shift_label)
+        self.sync_button = SyncStatusButton()
+        self.statusBar().addPermanentWidget(self.sync_button)
+        self.sync_bridge = SyncBridge(self)
+        self._sync_loop_factory = sync_loop_factory
+        self.sync_loop: SyncLoopLike | None = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+        self.agreements = AgreementsTab(desk, self.tasks)
+        self.reports_menu = ReportsMenu(desk, self, tasks=self.tasks)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -125,13 +159,18 @@ class DeskWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([780, 480])
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setStyleSheet("QTabBar::tab { font-size: 15px; padding: 4px 18px; }")
+        self.tabs.addTab(splitter, "")
+        self.tabs.addTab(self.agreements, "")
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(8, 4, 8, 4)
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
         central_layout.addLayout(head)
-        central_layout.addWidget(splitter, 1)
+        central_layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
         self.toolbar = QToolBar()
@@ -152,6 +191,7 @@ class DeskWindow(QMainWindow):
         self.printer_action = QAction(self)
         self.batch_badges_action = QAction(self)
         self.invitations_action = QAction(self)
+        self.unlock_code_action = QAction(self)
         for action in (
             self.walk_in_action,
             self.delegation_action,
@@ -169,6 +209,12 @@ class DeskWindow(QMainWindow):
         self.print_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.print_menu_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         self.toolbar.addWidget(self.print_menu_button)
+        self.reports_button = QToolButton()
+        self.reports_button.setMenu(self.reports_menu)
+        self.reports_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.reports_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        self.toolbar.addWidget(self.reports_button)
+        self.toolbar.addAction(self.unlock_code_action)
         self._print_failed = 0
 
         self.scan_filter = ScanFilter(self)
@@ -188,6 +234,7 @@ class DeskWindow(QMainWindow):
         self._stats_timer.start()
         self.refresh_stats()
         self.printing.start()
+        self.start_sync()
 
     def _connect_signals(self) -> None:
         self.scan_filter.scanned.connect(self._on_scan_filter_scanned)
@@ -223,6 +270,15 @@ class DeskWindow(QMainWindow):
         self.printing.batch_progressed.connect(self._on_printing_batch_progressed)
         self.printing.batch_finished.connect(self._on_printing_batch_finished)
         self.printing.batch_failed.connect(self._on_printing_batch_failed)
+        self.unlock_code_action.triggered.connect(self._on_unlock_code_action_triggered)
+        self.agreements.failed.connect(self._on_agreements_failed)
+        self.reports_menu.written.connect(self._on_reports_menu_written)
+        self.reports_menu.failed.connect(self._on_reports_menu_failed)
+        # The loop emits on its own thread: queued, so the slot runs on the GUI thread.
+        self.sync_bridge.status_changed.connect(self._on_sync_bridge_status_changed, Qt.ConnectionType.QueuedConnection)
+        self.sync_button.sync_now_action.triggered.connect(self._on_sync_now_action_triggered)
+        self.sync_button.conflicts_action.triggered.connect(self._on_conflicts_action_triggered)
+        self.sync_button.hub_action.triggered.connect(self._on_hub_action_triggered)
 
     # --- scanning and checking in ---------------------------------------------------------------------
 
@@ -262,6 +318,7 @@ class DeskWindow(QMainWindow):
 
     def _show_verdict(self, verdict: Verdict) -> None:
         self._record_verdict(verdict)
+        self._show_tab_for(verdict)
         self.verdict.show_verdict(verdict, self.desk.event)
         self.verdict.repaint()  # painted now, not after the next events (the volunteer is waiting)
         self.sounds.play(verdict.status)
@@ -269,6 +326,24 @@ class DeskWindow(QMainWindow):
         if verdict.status != "refused":
             self._stats_soon.start()
         self.verdict_shown.emit(verdict)
+
+    def _show_tab_for(self, verdict: Verdict) -> None:
+        """An agreement's code opens it in the Agreements tab; any other scan shows the check-in tab."""
+        agreement = verdict.extra.get("agreement") if verdict.reason in {"agreement", "agreement_collected"} else None
+        if isinstance(agreement, dict) and agreement.get("id"):
+            self.show_agreement(str(agreement["id"]))
+        elif self.tabs.currentIndex() != self.CHECKIN_TAB:
+            self.tabs.setCurrentIndex(self.CHECKIN_TAB)
+
+    def show_agreement(self, agreement_id: str) -> None:
+        """The Agreements tab, re-read, with this agreement selected (any filter is dropped if it hides it)."""
+        self.tabs.setCurrentIndex(self.AGREEMENTS_TAB)
+        self.agreements.refresh()
+        self.agreements.select(agreement_id)
+        current = self.agreements.selected()
+        if current is None or current.id != agreement_id:
+            self.agreements.filter.setCurrentIndex(0)  # "All agreements" (re-reads the register)
+            self.agreements.select(agreement_id)
 
     def _on_undo_done(self, guest: GuestView) -> None:
         self._last_checkin.pop(guest.id, None)
@@ -298,6 +373,12 @@ class DeskWindow(QMainWindow):
         dialog = ReasonDialog(self, guest.name if guest else guest_id)
         dialog.accepted.connect(lambda: self.printing.print_badge(guest_id, reason=dialog.value()))
         return self._show_dialog(dialog)
+
+    def open_unlock_code(self):
+        """A fresh staff unlock code as a QR, for a self-service kiosk's scanner (non-modal)."""
+        from kiosk.ui.unlock_code import UnlockCodeDialog
+
+        return self._show_dialog(UnlockCodeDialog(self.desk, self), modal=False)
 
     def open_print_jobs(self) -> PrintJobsDialog:
         """The print jobs panel (non-modal: the desk keeps scanning); one at a time."""
@@ -476,6 +557,11 @@ class DeskWindow(QMainWindow):
         self.batch_badges_action.setText(_("Badges for all guests…"))
         self.invitations_action.setText(_("Invitation letters…"))
         self.print_menu_button.setText(_("Printing") + " ▾")
+        self.reports_button.setText(_("Reports") + " ▾")
+        self.unlock_code_action.setText(_("Staff unlock code…"))
+        self.tabs.setTabText(self.CHECKIN_TAB, _("Check-in"))
+        self.tabs.setTabText(self.AGREEMENTS_TAB, _("Agreements (tab)"))
+        self.sync_button.retranslate()
         self.batch_cancel.setText(_("Stop"))
         self._update_print_jobs_action()
         model = self.printing.model
@@ -529,6 +615,104 @@ class DeskWindow(QMainWindow):
     def _on_stats_error(self, error: BaseException) -> None:
         self._stats_running = False
         log.warning("statistics failed: %s", error)
+
+    # --- sync ---------------------------------------------------------------------------------------------
+
+    def start_sync(self) -> bool:
+        """Start the background sync loop when this data folder remembers a hub and a token."""
+        configured = hub_configured(self.desk)
+        if self.desk.event is not None:
+            self.sync_button.zone = self.desk.event.zone
+        self.sync_button.show_status(self.sync_button.status, configured=configured)
+        if not configured or self.sync_loop is not None:
+            return False
+        self.sync_loop = self._sync_loop_factory(self.desk, self.sync_bridge.report)
+        self.sync_loop.start()
+        return True
+
+    def stop_sync(self) -> None:
+        """Stop the loop (waits for an attempt under way to finish). Safe to call twice."""
+        loop, self.sync_loop = self.sync_loop, None
+        if loop is not None:
+            loop.stop()
+
+    def sync_now(self) -> None:
+        if self.sync_loop is not None:
+            self.sync_loop.sync_now()
+            self.statusBar().showMessage(_("Syncing…"), 5_000)
+
+    def configure_hub(self, hub: str, token: str) -> None:
+        """Check the hub and token by syncing once (off the GUI and writer threads) and remember them the way
+        ``kiosk sync --hub --token`` does; the loop then starts, or picks them up at its next attempt."""
+
+        def run():
+            from kiosk.models.database import db
+
+            try:
+                return SyncService(self.desk).sync(hub, token or None)
+            finally:
+                if not db.is_closed():
+                    db.close()  # this thread's own connection
+
+        self.tasks.network(run, on_done=self._on_hub_checked, on_error=self._on_hub_failed)
+
+    def _on_hub_checked(self, report) -> None:
+        self.statusBar().showMessage(_("Hub saved; this desk is syncing."), 10_000)
+        if not self.start_sync():
+            self.sync_now()
+        self._after_pull(report.pulled)
+        self.sync_button.set_conflicts(report.conflicts)
+        self.hub_saved.emit(report)
+
+    def _on_hub_failed(self, error: BaseException) -> None:
+        self.show_error(_("The hub was not saved: {reason}").format(reason=str(error) or type(error).__name__))
+
+    def open_hub_settings(self) -> HubDialog:
+        hub, _token = SyncService(self.desk).remembered()
+        dialog = HubDialog(self, hub=hub)
+        dialog.accepted.connect(lambda: self.configure_hub(*dialog.values()))
+        return self._show_dialog(dialog)
+
+    def conflict_rows(self) -> list[ConflictRow]:
+        """The hub conflicts this desk's journal holds, readable (a quick read on the GUI thread)."""
+        conflicts = SyncService(self.desk).conflicts()
+        ids = {c["guest"] for c in conflicts if c.get("guest")}
+        names = {guest.id: guest.name for guest in self.guests.many(ids)}
+        event = self.desk.event
+        rows = conflict_rows(conflicts, names, queries.device_names(), event.zone if event else None)
+        self.sync_button.set_conflicts(len(rows))
+        return rows
+
+    def open_conflicts(self) -> ConflictsDialog:
+        """The conflicts list (non-modal); one at a time."""
+        if self.conflicts_dialog is not None:
+            self.conflicts_dialog.refresh()
+            self.conflicts_dialog.raise_()
+            return self.conflicts_dialog
+        dialog = ConflictsDialog(self, self.conflict_rows)
+        dialog.finished.connect(self._on_conflicts_dialog_finished)
+        self.conflicts_dialog = dialog
+        return self._show_dialog(dialog, modal=False)
+
+    def _after_pull(self, pulled: int) -> None:
+        """Entries from other desks arrived: re-read what the window shows."""
+        if pulled <= 0:
+            return
+        self.search.run_search()
+        self.search.show_detail()
+        self.agreements.refresh()
+        self.refresh_stats()
+        if self.conflicts_dialog is not None:
+            self.conflicts_dialog.refresh()
+
+    def _on_sync_bridge_status_changed(self, status: SyncStatus) -> None:
+        if self.sync_loop is None:
+            return  # a last status from a loop being stopped
+        self.sync_button.show_status(status, configured=True)
+        if status.report is not None:
+            self.sync_button.set_conflicts(status.report.conflicts)
+            self._after_pull(status.report.pulled)
+        self.sync_status_shown.emit(status)
 
     # --- failures -----------------------------------------------------------------------------------------
 
@@ -613,6 +797,30 @@ class DeskWindow(QMainWindow):
     def _on_verdict_retry_print_requested(self, job_id: str) -> None:
         self.verdict.show_print_job(job_id, self.verdict.guest_id, "sent")
         self.printing.retry(job_id)
+
+    def _on_unlock_code_action_triggered(self) -> None:
+        self.open_unlock_code()
+
+    def _on_agreements_failed(self, message: str) -> None:
+        self.show_error(message)
+
+    def _on_reports_menu_written(self, path: str) -> None:
+        self.statusBar().showMessage(_("Report written: {file}").format(file=path), 15_000)
+
+    def _on_reports_menu_failed(self, message: str) -> None:
+        self.show_error(message)
+
+    def _on_sync_now_action_triggered(self) -> None:
+        self.sync_now()
+
+    def _on_conflicts_action_triggered(self) -> None:
+        self.open_conflicts()
+
+    def _on_hub_action_triggered(self) -> None:
+        self.open_hub_settings()
+
+    def _on_conflicts_dialog_finished(self, _result: int) -> None:
+        self.conflicts_dialog = None
 
     def _on_print_jobs_action_triggered(self) -> None:
         self.open_print_jobs()
@@ -700,6 +908,7 @@ class DeskWindow(QMainWindow):
         """Stop timers, remove the scanner filter, finish queued writes. Safe to call twice."""
         self._stats_timer.stop()
         self._stats_soon.stop()
+        self.stop_sync()
         self.printing.stop()
         app = QApplication.instance()
         if app is not None:
