@@ -5,7 +5,8 @@
 Runs offscreen (Qt's offscreen platform renders with the system fonts; WenQuanYi Zen Hei or Noto CJK
 must be installed for the Chinese text). Each state is one PNG at 1280×800:
 idle, green (checked in), amber (already arrived), red (refused), search results, walk-in dialog,
-arrivals (after a simulated morning of arrivals).
+arrivals (after a simulated morning of arrivals), the Agreements tab. The sync corner of the status bar
+shows "No hub" (the demo folder has none).
 """
 
 from __future__ import annotations
@@ -152,6 +153,12 @@ def shoot(language: str, out: Path) -> None:
         window.refresh_stats()
         wait(app, window, 200)
         save(window.arrivals, out / f"arrivals{suffix}")
+
+        window.tabs.setCurrentIndex(window.AGREEMENTS_TAB)
+        window.agreements.refresh()
+        window.agreements.table.selectRow(2)
+        wait(app, window)
+        save(window, out / f"agreements{suffix}")
         window.shutdown()
         window.close()
         window.deleteLater()
