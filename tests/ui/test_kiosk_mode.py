@@ -30,6 +30,7 @@ PIN = "482915"
 def _collect_on_the_gui_thread():
     """Garbage of a test (Qt wrappers in cycles) is collected here, on the GUI thread — never later on
     some worker thread where the collector happens to run (deleting a widget there crashes)."""
+    gc.collect()
     yield
     gc.collect()
 
@@ -484,24 +485,6 @@ def test_scanner_keystrokes_check_in(qtbot, kiosk, kiosk_desk):
     assert blocker.args[0].status == "ok"
 
 
-def test_open_from_the_desk_window_shares_its_writer_and_mutes_its_scanner(qtbot, window, demo_desk, clock):
-    staff.set_pin(demo_desk, PIN)
-    window.show()
-    kiosk = open_kiosk_mode(demo_desk, window.settings, window, clock=clock)
-    qtbot.addWidget(kiosk)
-    try:
-        assert kiosk.tasks is window.tasks
-        assert window.scan_filter.enabled is False
-        assert kiosk.session == window.settings.session
-        assert not window.isVisible()
-    finally:
-        with qtbot.waitSignal(kiosk.unlocked, timeout=10_000):
-            kiosk.scan(staff.issue_unlock_code(demo_desk))
-        kiosk.leave()
-    assert window.scan_filter.enabled is True
-    assert window.isVisible()
-
-
 def test_unlock_code_dialog_shows_a_code_the_kiosk_accepts(qtbot, kiosk, kiosk_desk):
     import zxingcpp
 
@@ -558,13 +541,47 @@ def test_kiosk_prints_on_the_system_printer(qtbot, kiosk_desk, english, clock, t
         window.leave()
 
 
-def test_from_the_desk_window_the_kiosk_uses_its_print_queue(qtbot, window, demo_desk, clock):
-    staff.set_pin(demo_desk, PIN)
-    kiosk = open_kiosk_mode(demo_desk, window.settings, window, clock=clock)
-    qtbot.addWidget(kiosk)
+def _with_desk_window(qtbot, desk, check) -> None:
+    """Open a desk window, run ``check(window)``, and dispose of the window here.
+
+    The desk window holds reference cycles; left to the garbage collector after the test, it could
+    be deleted on whichever thread next triggers a collection — a worker thread crashes Qt. So it is
+    not a fixture: it is shut down, dropped and collected inside the test, on the GUI thread.
+    """
+    from kiosk.ui.main_window import DeskWindow
+    from kiosk.ui.settings import DeskSettings
+
+    window = DeskWindow(desk, DeskSettings(station="Desk 2", operator="Li Lei", language="en", muted=True),
+                        save_settings=False)
     try:
-        assert kiosk.printing is window.printing.queue
+        window.start_shift("Desk 2", "MAIN", "Li Lei")
+        tasks = window.tasks
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+        check(window)
     finally:
-        with qtbot.waitSignal(kiosk.unlocked, timeout=10_000):
-            kiosk.scan(staff.issue_unlock_code(demo_desk))
-        kiosk.leave()
+        window.shutdown()
+        window.close()
+        del window
+        gc.collect()
+
+
+def test_open_from_the_desk_window_shares_its_writer_mutes_and_hides_it(qtbot, demo_desk, config_dir, english, clock):
+    staff.set_pin(demo_desk, PIN)
+
+    def check(window) -> None:
+        window.show()
+        kiosk = open_kiosk_mode(demo_desk, window.settings, window, clock=clock)
+        try:
+            assert kiosk.tasks is window.tasks
+            assert kiosk.printing is window.printing.queue  # the system printer and its alerts, shared
+            assert window.scan_filter.enabled is False
+            assert kiosk.session == "MAIN"
+            assert not window.isVisible()
+        finally:
+            with qtbot.waitSignal(kiosk.unlocked, timeout=10_000):
+                kiosk.scan(staff.issue_unlock_code(demo_desk))
+            kiosk.leave()
+        assert window.scan_filter.enabled is True
+        assert window.isVisible()
+
+    _with_desk_window(qtbot, demo_desk, check)
