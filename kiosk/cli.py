@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     printer.add_argument("--offset-x", type=float, help="mm to the right (calibration)")
     printer.add_argument("--offset-y", type=float, help="mm down (calibration)")
     printer.add_argument("--auto-print", choices=("on", "off"), help="print a badge on each first arrival")
+    printer.add_argument("--font", help="a TrueType CJK font file (.ttf/.ttc) to print with ('' for automatic)")
     printer.add_argument("--json", action="store_true")
 
     cli_sync.add_commands(commands)
@@ -476,7 +477,7 @@ def _cmd_printer(args, desk) -> int:
     prefs = queue.prefs()
     changes = {"backend": args.backend, "printer": args.name, "layout": args.layout, "copies": args.copies,
                "offset_x_mm": args.offset_x, "offset_y_mm": args.offset_y,
-               "auto_print": None if args.auto_print is None else args.auto_print == "on"}
+               "auto_print": None if args.auto_print is None else args.auto_print == "on", "font_path": args.font}
     for name, value in changes.items():
         if value is not None:
             setattr(prefs, name, value)

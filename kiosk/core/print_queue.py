@@ -25,7 +25,7 @@ from kiosk.models.ids import uuid7
 from kiosk.models.tables import LocalSetting
 from kiosk.printing.backends import CupsBackend, JobStatus, PdfFileBackend, PrintBackend, PrintError
 from kiosk.printing.badge import BadgeData, render_badge, render_badges
-from kiosk.printing.fonts import FontNotFound, MissingGlyphs
+from kiosk.printing.fonts import FontNotFound, MissingGlyphs, register_fonts
 from kiosk.printing.invitation import InvitationData, render_invitations
 from kiosk.printing.layout import LayoutError, load_layout
 
@@ -53,6 +53,7 @@ class PrinterPrefs:
     offset_y_mm: float = 0.0
     auto_print: bool = False
     pending_timeout_s: float = 60.0  # a job the print system holds this long is called failed
+    font_path: str = ""  # a TrueType CJK font file to use instead of the best installed one
 
     @classmethod
     def from_json(cls, text: str) -> PrinterPrefs:
@@ -86,6 +87,15 @@ class PrinterPrefs:
         if not 1 <= self.pending_timeout_s <= 3600:
             raise ValueError(_("The waiting time must be between 1 and 3600 seconds."))
         load_layout(self.layout)  # raises LayoutError naming what is wrong
+        if self.font_path:
+            try:
+                register_fonts(self.font_path)
+            except FontNotFound as error:
+                raise ValueError(str(error)) from None
+
+    @property
+    def font(self) -> str | None:
+        return self.font_path or None
 
 
 @dataclass(frozen=True)
@@ -258,7 +268,7 @@ class PrintQueue:
         try:
             layout = load_layout(job.layout or prefs.layout)
             data = self.badge_data(job.guest_id)
-            pdf = render_badge(data, layout, offset_mm=(prefs.offset_x_mm, prefs.offset_y_mm))
+            pdf = render_badge(data, layout, offset_mm=(prefs.offset_x_mm, prefs.offset_y_mm), font_path=prefs.font)
             system_job = self.backend(prefs).submit(
                 pdf, printer=job.printer, media_mm=(layout.page_width_mm, layout.page_height_mm),
                 copies=job.copies, title=f"badge-{job.guest_id[:8]}",
@@ -385,7 +395,7 @@ class PrintQueue:
         partial = output.with_name(output.name + ".part")
         with partial.open("wb") as handle:
             render_badges(badges(), chosen, offset_mm=(prefs.offset_x_mm, prefs.offset_y_mm), output=handle,
-                          progress=(lambda n: progress(n, total)) if progress else None)
+                          progress=(lambda n: progress(n, total)) if progress else None, font_path=prefs.font)
         partial.replace(output)
         if record and ids:
             now = wall_ms()
@@ -428,7 +438,8 @@ class PrintQueue:
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".part")
         with partial.open("wb") as handle:
-            render_invitations(letters(), output=handle, progress=(lambda n: progress(n, total)) if progress else None)
+            render_invitations(letters(), output=handle, progress=(lambda n: progress(n, total)) if progress else None,
+                               font_path=self.prefs().font)
         partial.replace(output)
         return total
 

@@ -126,3 +126,17 @@ def test_a_stopped_queue_fails_the_job_keeps_the_check_in_and_a_retry_prints_onc
     cups_queue.find_output(f"badge-{guest_id[:8]}")
     after = {p for folder in cups_queue.output_dirs if folder.is_dir() for p in folder.glob(f"*{guest_id[:8]}*.pdf")}
     assert len(after - before) == 1  # printed once: the held first attempt was cancelled
+
+
+def test_a_font_named_in_the_settings_is_used_and_checked(desk, tmp_path):
+    from kiosk.printing.fonts import register_fonts
+
+    queue = PrintQueue(desk)
+    installed = register_fonts().path
+    pdf_prefs(queue, tmp_path / "out", font_path=installed)
+    assert queue.prefs().font_path == installed
+    guest_id, _ = add_guest(desk)
+    assert queue.print_badge(guest_id).state == "done"
+    (tmp_path / "not-a-font.ttf").write_bytes(b"nope")
+    with pytest.raises(ValueError):
+        queue.set_prefs(PrinterPrefs(font_path=str(tmp_path / "not-a-font.ttf")))
