@@ -16,9 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk import cli_agreements, cli_sync
+from kiosk.cli_output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kiosk.cli_output import emit as _emit
+from kiosk.cli_output import fail as _fail
 from kiosk.i18n import LANGUAGES, _, set_language
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class CommandError(Exception):
@@ -148,13 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --- output -------------------------------------------------------------------------------------------
-
-
-def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) and len(data) > 50 else 2))
-    else:
-        print(text() if callable(text) else text)
 
 
 def _guest_line(guest: dict[str, Any]) -> str:
@@ -550,14 +544,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if desk is not None:
             desk.close()
-
-
-def _fail(args: argparse.Namespace, code: str, message: str, exit_code: int = EXIT_FAILED) -> int:
-    if getattr(args, "json", False) or getattr(args, "stdin", False):
-        print(json.dumps({"error": code, "message": message}, ensure_ascii=False))
-    else:
-        print(message, file=sys.stderr)
-    return exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli_output import EXIT_OK, EXIT_USAGE
+from kiosk.cli_output import emit as _emit
+from kiosk.cli_output import fail as _fail
 from kiosk.i18n import _
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def add_commands(subparsers) -> None:
@@ -60,21 +60,6 @@ def add_commands(subparsers) -> None:
     revoke.add_argument("--db")
     revoke.add_argument("--device", required=True)
     revoke.add_argument("--json", action="store_true")
-
-
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(text)
-
-
-def _fail(args: argparse.Namespace, code: str, message: str, exit_code: int = EXIT_FAILED) -> int:
-    if getattr(args, "json", False):
-        print(json.dumps({"error": code, "message": message}, ensure_ascii=False))
-    else:
-        print(message, file=sys.stderr)
-    return exit_code
 
 
 def _sync_failure(args: argparse.Namespace, error: Exception) -> int:
