@@ -198,7 +198,16 @@ class ShiftDialog(_Form):
 class SettingsDialog(_Form):
     """Language and sound."""
 
-    def __init__(self, parent: QWidget | None, *, language: str, muted: bool) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        language: str,
+        muted: bool,
+        camera: str = "off",
+        cameras: list[tuple[str, str]] | None = None,
+        kiosk_preview: bool = False,
+    ) -> None:
         super().__init__(parent, _("Settings"))
         self.language = QComboBox()
         self.language.addItem("中文", "zh")
@@ -208,10 +217,24 @@ class SettingsDialog(_Form):
         self.muted = QCheckBox(_("Mute sounds"))
         self.muted.setChecked(muted)
         self.form.addRow("", self.muted)
+        self.camera = QComboBox()
+        self.camera.addItem(_("No camera (USB scanner only)"), "off")
+        self.camera.addItem(_("Default camera"), "")
+        for device_id, description in cameras or []:
+            self.camera.addItem(description, device_id)
+        self.camera.setCurrentIndex(max(0, self.camera.findData(camera)))
+        self.form.addRow(_("Camera"), self.camera)
+        self.kiosk_preview = QCheckBox(_("Self-service kiosk: show the badge for the guest to confirm"))
+        self.kiosk_preview.setChecked(kiosk_preview)
+        self.form.addRow("", self.kiosk_preview)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
 
     def values(self) -> tuple[str, bool]:
         return self.language.currentData(), self.muted.isChecked()
+
+    def device_values(self) -> tuple[str, bool]:
+        """The camera id ("off" for none) and the kiosk's preview setting."""
+        return self.camera.currentData(), self.kiosk_preview.isChecked()
 
 
 class HubDialog(_Form):

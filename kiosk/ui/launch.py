@@ -30,7 +30,11 @@ def _application() -> QApplication:
 
 
 def launch(args: argparse.Namespace) -> int:
-    """Open the desk window on ``args.data``; returns the exit code."""
+    """Open the desk window (or, with ``--mode self-service``, the kiosk) on ``args.data``; the exit code."""
+    if getattr(args, "mode", "desk") == "self-service":
+        from kiosk.ui.kiosk_mode import run_self_service
+
+        return run_self_service(args)
     from kiosk.core.backup import BackupScheduler
     from kiosk.core.desk import open_desk
     from kiosk.ui.settings import DeskSettings

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -192,6 +193,7 @@ class DeskWindow(QMainWindow):
         self.batch_badges_action = QAction(self)
         self.invitations_action = QAction(self)
         self.unlock_code_action = QAction(self)
+        self.kiosk_action = QAction(self)
         for action in (
             self.walk_in_action,
             self.delegation_action,
@@ -215,7 +217,10 @@ class DeskWindow(QMainWindow):
         self.reports_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         self.toolbar.addWidget(self.reports_button)
         self.toolbar.addAction(self.unlock_code_action)
+        self.toolbar.addAction(self.kiosk_action)
         self._print_failed = 0
+        self.camera_dock: QDockWidget | None = None
+        self.camera_view = None
 
         self.scan_filter = ScanFilter(self)
         if install_scanner:
@@ -234,6 +239,8 @@ class DeskWindow(QMainWindow):
         self._stats_timer.start()
         self.refresh_stats()
         self.printing.start()
+        if self.settings.camera != "off":
+            self.start_camera()
         self.start_sync()
 
     def _connect_signals(self) -> None:
@@ -271,6 +278,7 @@ class DeskWindow(QMainWindow):
         self.printing.batch_finished.connect(self._on_printing_batch_finished)
         self.printing.batch_failed.connect(self._on_printing_batch_failed)
         self.unlock_code_action.triggered.connect(self._on_unlock_code_action_triggered)
+        self.kiosk_action.triggered.connect(self._on_kiosk_action_triggered)
         self.agreements.failed.connect(self._on_agreements_failed)
         self.reports_menu.written.connect(self._on_reports_menu_written)
         self.reports_menu.failed.connect(self._on_reports_menu_failed)
@@ -528,9 +536,69 @@ class DeskWindow(QMainWindow):
         return self._show_dialog(dialog)
 
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self, language=language(), muted=self.sounds.muted)
+        from kiosk.core.self_service import KioskOptions
+        from kiosk.ui.camera import camera_choices
+
+        dialog = SettingsDialog(
+            self,
+            language=language(),
+            muted=self.sounds.muted,
+            camera=self.settings.camera,
+            cameras=camera_choices(),
+            kiosk_preview=KioskOptions.load(self.desk).preview,
+        )
         dialog.accepted.connect(lambda: self.apply_settings(*dialog.values()))
+        dialog.accepted.connect(lambda: self.apply_device_settings(*dialog.device_values()))
         return self._show_dialog(dialog)
+
+    def apply_device_settings(self, camera: str, kiosk_preview: bool) -> None:
+        """The desk's camera (``"off"`` for none) and the kiosk's badge preview."""
+        from kiosk.core.self_service import KioskOptions
+
+        if camera != self.settings.camera:
+            self.settings.camera = camera
+            self._persist()
+            self.start_camera()
+        desk = self.desk
+
+        def save_preview() -> None:
+            options = KioskOptions.load(desk)
+            if options.preview != kiosk_preview:
+                options.preview = kiosk_preview
+                options.save(desk)
+
+        self.tasks.write(save_preview)
+
+    def start_camera(self) -> None:
+        """Show the camera picture in a side panel and scan what it reads; hide it when set to off."""
+        from kiosk.ui.camera import CameraView
+
+        if self.camera_view is not None:
+            self.camera_view.close_decoder()
+            self.camera_view.deleteLater()
+            self.camera_view = None
+        if self.settings.camera == "off":
+            if self.camera_dock is not None:
+                self.camera_dock.hide()
+            return
+        if self.camera_dock is None:
+            self.camera_dock = QDockWidget(self)
+            self.camera_dock.setObjectName("cameraDock")
+            self.camera_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.camera_dock)
+        self.camera_dock.setWindowTitle(_("Camera"))
+        self.camera_view = CameraView(self.camera_dock, device_id=self.settings.camera)
+        self.camera_view.setMinimumSize(320, 240)
+        self.camera_view.scanned.connect(self.scan)
+        self.camera_dock.setWidget(self.camera_view)
+        self.camera_dock.show()
+        self.camera_view.start()
+
+    def open_kiosk_mode(self):
+        """Hand this computer to the guests: the locked self-service screen (staff PIN to leave)."""
+        from kiosk.ui.kiosk_mode import open_kiosk_mode
+
+        return open_kiosk_mode(self.desk, self.settings, self)
 
     def apply_settings(self, lang: str, muted: bool) -> None:
         self.sounds.muted = muted
@@ -557,6 +625,9 @@ class DeskWindow(QMainWindow):
         self.batch_badges_action.setText(_("Badges for all guests…"))
         self.invitations_action.setText(_("Invitation letters…"))
         self.print_menu_button.setText(_("Printing") + " ▾")
+        self.kiosk_action.setText(_("Kiosk mode…"))
+        if self.camera_dock is not None:
+            self.camera_dock.setWindowTitle(_("Camera"))
         self.reports_button.setText(_("Reports") + " ▾")
         self.unlock_code_action.setText(_("Staff unlock code…"))
         self.tabs.setTabText(self.CHECKIN_TAB, _("Check-in"))
@@ -801,6 +872,9 @@ class DeskWindow(QMainWindow):
     def _on_unlock_code_action_triggered(self) -> None:
         self.open_unlock_code()
 
+    def _on_kiosk_action_triggered(self) -> None:
+        self.open_kiosk_mode()
+
     def _on_agreements_failed(self, message: str) -> None:
         self.show_error(message)
 
@@ -909,6 +983,9 @@ class DeskWindow(QMainWindow):
         self._stats_timer.stop()
         self._stats_soon.stop()
         self.stop_sync()
+        if self.camera_view is not None:
+            self.camera_view.close_decoder()
+            self.camera_view = None
         self.printing.stop()
         app = QApplication.instance()
         if app is not None:

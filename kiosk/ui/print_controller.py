@@ -175,6 +175,10 @@ class PrintController(QObject):
         names = {guest.id: guest.name for guest in GuestService(self.desk).many({job.guest_id for job in jobs})}
         return [JobRow(job, names.get(job.guest_id, "")) for job in jobs]
 
+    def mark_alerted(self, job_id: str) -> None:
+        """A job whose alert was raised elsewhere (the self-service kiosk). Writer thread only."""
+        self._alerted.add(job_id)
+
     def _seed_alerted(self) -> None:
         """Writer thread: jobs that failed before this window opened were alerted by the run that saw them fail."""
         self._alerted.update(job.id for job in self.queue.jobs(states=("failed",)))

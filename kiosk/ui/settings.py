@@ -28,6 +28,7 @@ class DeskSettings:
     language: str = "zh"
     muted: bool = False
     last_data_dir: str = ""
+    camera: str = "off"  # "off", "" (the default camera) or a camera id from kiosk.ui.camera.camera_choices()
 
     @classmethod
     def load(cls, path: Path | None = None) -> DeskSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -45,6 +46,18 @@ def window(qtbot, demo_desk, config_dir, english):
     qtbot.waitUntil(lambda: not opened.tasks.busy, timeout=5000)
     yield opened
     opened.shutdown()
+    opened.close()
+    opened.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread():
+    """Windows hold reference cycles; collected later, a writer thread could free Qt objects (a crash).
+
+    Collect them here, on the GUI thread, at the end of every test.
+    """
+    yield
+    gc.collect()
 
 
 def code_of(desk, guest_id: str) -> str:
