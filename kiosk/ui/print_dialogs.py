@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -257,6 +258,10 @@ class PrinterSettingsDialog(_Form):
         self.auto_print = QCheckBox(_("Print the badge automatically at check-in"))
         self.auto_print.setChecked(prefs.auto_print)
         self.form.addRow("", self.auto_print)
+        self.font_path = QLineEdit(prefs.font_path)
+        self.font_path.setPlaceholderText(_("Automatic (an installed TrueType Chinese font)"))
+        self.font_path.setToolTip(_("A .ttf or .ttc font file with Chinese glyphs, e.g. C:\\Windows\\Fonts\\simhei.ttf"))
+        self.form.addRow(_("Font file"), self.font_path)
         self.test = QPushButton(_("Print test badge"))
         self.test.setObjectName("printTest")
         self.test_result = QLabel()
@@ -298,6 +303,7 @@ class PrinterSettingsDialog(_Form):
             offset_y_mm=self.offset_y.value(),
             auto_print=self.auto_print.isChecked(),
             pending_timeout_s=self._prefs.pending_timeout_s,
+            font_path=self.font_path.text().strip(),
         )
 
     def problem(self) -> str:

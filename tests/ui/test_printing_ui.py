@@ -339,3 +339,17 @@ def test_jobs_that_failed_before_the_window_opened_raise_no_new_alert(qtbot, dem
         assert [a for a in open_alerts() if a.kind == "printer"] == []
     finally:
         opened.shutdown()
+
+
+def test_the_printer_settings_name_a_font_file_and_check_it(qtbot, tmp_path):
+    from kiosk.core.print_queue import PrinterPrefs
+    from kiosk.printing.fonts import register_fonts
+    from kiosk.ui.print_dialogs import PrinterSettingsDialog
+
+    dialog = PrinterSettingsDialog(None, PrinterPrefs())
+    qtbot.addWidget(dialog)
+    dialog.font_path.setText(register_fonts().path)
+    assert dialog.problem() == "" and dialog.values().font_path == register_fonts().path
+    (tmp_path / "bad.ttf").write_bytes(b"not a font")
+    dialog.font_path.setText(str(tmp_path / "bad.ttf"))
+    assert dialog.problem()
