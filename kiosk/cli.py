@@ -216,7 +216,7 @@ def _cmd_event(args, desk) -> int:
 
 
 def _cmd_session(args, desk) -> int:
-    from kiosk.models.categories import CATEGORIES
+    from kiosk.categories import CATEGORIES
 
     categories = [c.strip() for c in args.categories.split(",") if c.strip()]
     unknown = [c for c in categories if c not in CATEGORIES]

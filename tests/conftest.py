@@ -30,3 +30,17 @@ def demo_desk(tmp_path):
     create_demo(opened, guests=60)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def cups_queue():
+    """The CUPS-PDF queue on a running scheduler (a private cupsd if none runs)."""
+    from tests.helpers.cups import CupsUnavailable, cups_pdf_queue, cupsd_installed
+
+    if not cupsd_installed():
+        pytest.skip("cupsd is not installed (apt install cups cups-client cups-bsd printer-driver-cups-pdf)")
+    try:
+        with cups_pdf_queue() as queue:
+            yield queue
+    except CupsUnavailable as error:
+        pytest.fail(f"CUPS is installed but unusable: {error}")

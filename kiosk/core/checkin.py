@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
+from kiosk.categories import CATEGORIES, CATEGORY_FROM_BYTE
 from kiosk.core import credentials
 from kiosk.core.desk import Desk
 from kiosk.core.guest_view import GUEST_SELECT, GuestView
 from kiosk.core.keys import verify
 from kiosk.i18n import _
-from kiosk.models.categories import CATEGORIES, CATEGORY_FROM_BYTE
 from kiosk.models.clock import wall_ms
 from kiosk.models.database import db
 from kiosk.models.ids import uuid7

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk.models.categories import CATEGORIES
+from kiosk.categories import CATEGORIES
 
 EVENT_NAME = "黄河三角洲高端油服产业技术创新发展论坛"
 VENUE = "东营市河口区会议中心"

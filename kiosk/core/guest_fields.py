@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from kiosk.categories import CATEGORIES, category_label
 from kiosk.i18n import N_, _
-from kiosk.models.categories import CATEGORIES, category_label
 
 # Control characters other than tab/newline/CR (those are whitespace and are folded), plus the
 # bidirectional overrides that can make a badge show something other than what was typed.

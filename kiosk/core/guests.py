@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from kiosk.categories import CATEGORIES
 from kiosk.core.desk import Desk
 from kiosk.core.guest_view import GUEST_SELECT, GuestView
-from kiosk.models.categories import CATEGORIES
 from kiosk.models.database import db
 from kiosk.models.ids import uuid7
 from kiosk.models.projection import GUEST_FIELDS

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.categories import CATEGORY_BYTE
 from kiosk.core import credentials
 from kiosk.core.desk import Desk
-from kiosk.models.categories import CATEGORY_BYTE
 from kiosk.models.database import db
 
 

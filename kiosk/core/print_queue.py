@@ -378,17 +378,9 @@ class PrintQueue:
         date_text = event_date_text(event)
 
         def badges() -> Iterator[BadgeData]:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = {row[0]: row for row in db.connection().execute(
-                    f"SELECT id, name, organisation, title, category, note FROM guest WHERE id IN ({marks})", chunk)}
-                for guest_id in chunk:
-                    row = rows.get(guest_id)
-                    if row is None:
-                        raise LookupError(guest_id)
-                    yield BadgeData(guest_id, row[1], row[2], row[3], row[4], codes[guest_id], event.name, date_text,
-                                    event.venue, row[5])
+            for guest_id, row in _guest_rows(ids, "name, organisation, title, category, note"):
+                yield BadgeData(guest_id, row[0], row[1], row[2], row[3], codes[guest_id], event.name, date_text,
+                                event.venue, row[4])
 
         total = len(ids)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -424,15 +416,9 @@ class PrintQueue:
         date_text = event_date_text(event)
 
         def letters() -> Iterator[InvitationData]:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = {row[0]: row for row in db.connection().execute(
-                    f"SELECT id, name, organisation, title FROM guest WHERE id IN ({marks})", chunk)}
-                for guest_id in chunk:
-                    row = rows[guest_id]
-                    yield InvitationData(guest_id, row[1], row[2], row[3], codes[guest_id], event.name, date_text,
-                                         event.venue, sessions)
+            for guest_id, row in _guest_rows(ids, "name, organisation, title"):
+                yield InvitationData(guest_id, row[0], row[1], row[2], codes[guest_id], event.name, date_text,
+                                     event.venue, sessions)
 
         total = len(ids)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -444,3 +430,14 @@ class PrintQueue:
         return total
 
 
+def _guest_rows(ids: list[str], columns: str) -> Iterator[tuple[str, tuple]]:
+    """(id, the guest's ``columns``) in the order of ``ids``, read 500 at a time (bounded memory)."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = {row[0]: row[1:] for row in db.connection().execute(
+            f"SELECT id, {columns} FROM guest WHERE id IN ({marks})", chunk)}
+        for guest_id in chunk:
+            if guest_id not in rows:
+                raise LookupError(guest_id)
+            yield guest_id, rows[guest_id]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.categories import CATEGORIES, category_label
 from kiosk.core import stats
 from kiosk.core.agreements import AgreementService, kind_label, state_label
 from kiosk.core.desk import Desk
 from kiosk.i18n import N_, _, translate
-from kiosk.models.categories import CATEGORIES, category_label
 from kiosk.models.clock import wall_ms
 from kiosk.models.database import db
 from kiosk.models.search_keys import pinyin_sort_key

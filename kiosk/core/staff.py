@@ -22,11 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from kiosk.categories import CATEGORY_BYTE
 from kiosk.core import credentials
 from kiosk.core.desk import Desk
 from kiosk.core.keys import verify
 from kiosk.i18n import _
-from kiosk.models.categories import CATEGORY_BYTE
 from kiosk.models.tables import LocalSetting
 
 PIN_KEY = "staff.pin"

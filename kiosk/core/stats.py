@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.models.categories import CATEGORIES
+from kiosk.categories import CATEGORIES
 from kiosk.models.clock import wall_ms
 from kiosk.models.database import db
 

@@ -19,7 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.i18n import N_, _, translate
+from kiosk.categories import category_label
+from kiosk.i18n import _
 from kiosk.paths import resource
 from kiosk.printing import qr
 from kiosk.printing.fonts import FontInfo, check_glyphs, register_fonts
@@ -45,15 +46,6 @@ from kiosk.printing.pdfcanvas import (
 )
 from kiosk.printing.textfit import Fitted, fit_text, normalise
 
-CATEGORY_LABELS: dict[str, str] = {
-    "expert": N_("Expert"),
-    "academic": N_("Academic"),
-    "enterprise": N_("Enterprise"),
-    "government": N_("Government"),
-    "media": N_("Media"),
-    "staff": N_("Staff"),
-    "guest": N_("Guest"),
-}
 UNKNOWN_CATEGORY_COLOR = "#616161"
 _CHUNK = 128  # badges read ahead from the iterable at a time (bounded memory; QR pre-encoding unit)
 _POOL_FROM = 2 * _CHUNK  # batches at least this long encode their QR codes on the other cores too
@@ -73,14 +65,6 @@ class BadgeData:
     event_date: str
     venue: str = ""
     note: str = ""
-
-
-def category_label(category: str, language: str | None = None) -> str:
-    """The category's label in ``language`` ("zh"/"en"), or the current language."""
-    label = CATEGORY_LABELS.get(category)
-    if label is None:
-        return category
-    return translate(label, language) if language else _(label)
 
 
 def render_badges(

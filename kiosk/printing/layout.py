@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kiosk.categories import CATEGORIES
 from kiosk.paths import resource
 
 #: Badge fields a text element may be bound to (``"field": ...``).
 FIELDS = ("name", "organisation", "title", "category_label", "event_name", "event_date", "venue", "note")
-CATEGORIES = ("expert", "academic", "enterprise", "government", "media", "staff", "guest")
 ALIGNMENTS = ("left", "center", "right")
 VALIGNMENTS = ("top", "middle", "bottom")
 

@@ -12,10 +12,10 @@ from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from kiosk.categories import CATEGORIES, category_label
 from kiosk.core.desk import EventInfo
 from kiosk.core.stats import BUCKET_MS, Stats
 from kiosk.i18n import _
-from kiosk.models.categories import CATEGORIES, category_label
 from kiosk.models.clock import wall_ms
 
 CHART_BUCKETS = 18  # three hours of 10-minute bars

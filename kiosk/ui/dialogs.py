@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.categories import CATEGORIES, category_label
 from kiosk.core.guest_view import GuestView
 from kiosk.i18n import _
-from kiosk.models.categories import CATEGORIES, category_label
 
 DIALOG_STYLE = "QLabel, QLineEdit, QComboBox, QPushButton, QCheckBox, QListWidget, QDateEdit { font-size: 17px; }"
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from kiosk.categories import category_label
 from kiosk.core.desk import EventInfo
 from kiosk.core.guest_view import GuestView, mask_phone
 from kiosk.i18n import N_, _
-from kiosk.models.categories import category_label
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.categories import category_label
 from kiosk.core.desk import EventInfo
 from kiosk.core.guest_view import GuestView, mask_email, mask_phone
 from kiosk.i18n import _
-from kiosk.models.categories import category_label
 from kiosk.ui.guest_model import GuestTableModel
 
 DEBOUNCE_MS = 120

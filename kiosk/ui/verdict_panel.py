@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.categories import category_label
 from kiosk.core.checkin import Verdict
 from kiosk.core.desk import EventInfo
 from kiosk.i18n import _
-from kiosk.models.categories import category_label
 from kiosk.paths import resource
 
 STYLES = {

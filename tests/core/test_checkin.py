@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kiosk.categories import CATEGORY_BYTE
 from kiosk.core import credentials
 from kiosk.core.checkin import CheckinService
 from kiosk.core.guests import GuestService
 from kiosk.core.issuing import IssuingService
 from kiosk.core.keys import SigningKey
-from kiosk.models.categories import CATEGORY_BYTE
 from kiosk.models.tables import Checkin, JournalEntry, Refusal
 from tests.helpers.desks import add_guest
 

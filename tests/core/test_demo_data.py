@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from kiosk.categories import CATEGORIES
 from kiosk.core.demo_data import (
     COMMON_NAMES,
     SPEAKERS,
@@ -17,7 +18,6 @@ from kiosk.core.demo_data import (
     next_june_30,
 )
 from kiosk.core.guest_file import read_guest_file
-from kiosk.models.categories import CATEGORIES
 
 TODAY = date(2026, 3, 1)
 

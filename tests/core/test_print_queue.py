@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from kiosk.core.checkin import CheckinService
 from kiosk.core.print_queue import PrinterPrefs, PrintQueue, ReasonRequired
 from kiosk.models.tables import JournalEntry
-from tests.helpers.cups import CupsUnavailable, cups_pdf_queue, cupsd_installed
 from tests.helpers.desks import add_guest
 from tests.printing.pdf_tools import decode_qr, pdf_to_images
 
@@ -80,17 +79,6 @@ def test_printer_settings_are_checked(desk, tmp_path):
         with pytest.raises(ValueError):
             queue.set_prefs(prefs)
     assert queue.prefs() == PrinterPrefs()
-
-
-@pytest.fixture(scope="module")
-def cups_queue():
-    if not cupsd_installed():
-        pytest.skip("cupsd is not installed (apt install cups cups-client cups-bsd printer-driver-cups-pdf)")
-    try:
-        with cups_pdf_queue() as queue:
-            yield queue
-    except CupsUnavailable as error:
-        pytest.fail(f"CUPS is installed but unusable: {error}")
 
 
 @pytest.mark.cups

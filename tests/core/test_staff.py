@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from kiosk.categories import CATEGORY_BYTE
 from kiosk.core import credentials, staff
 from kiosk.core.desk import Desk
 from kiosk.core.keys import SigningKey
-from kiosk.models.categories import CATEGORY_BYTE
 from kiosk.models.tables import LocalSetting
 from tests.helpers.desks import make_desk
 

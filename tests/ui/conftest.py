@@ -9,10 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from kiosk.categories import CATEGORY_BYTE
 from kiosk.core.credentials import encode
 from kiosk.core.issuing import IssuingService
 from kiosk.i18n import language
-from kiosk.models.categories import CATEGORY_BYTE
 from kiosk.models.ids import uuid7
 
 

@@ -1,8 +1,11 @@
-"""Guest categories: the canonical codes, their one-byte ids in credentials, and their labels."""
+"""Guest categories: the canonical codes, their one-byte ids in credentials, and their labels.
+
+Below every layer (like kiosk.i18n): the database, the engine, the badges and the window share it.
+"""
 
 from __future__ import annotations
 
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, translate
 
 # Order matters: the index + 1 is the byte stored in a credential. Append only.
 CATEGORIES: tuple[str, ...] = ("expert", "academic", "enterprise", "government", "media", "staff", "guest")
@@ -21,7 +24,9 @@ _LABELS: dict[str, str] = {
 }
 
 
-def category_label(category: str) -> str:
-    """The category's name in the current language (the code itself if unknown)."""
+def category_label(category: str, language: str | None = None) -> str:
+    """The category's name in ``language`` ("zh"/"en") or the current one (the code itself if unknown)."""
     label = _LABELS.get(category)
-    return _(label) if label else category
+    if label is None:
+        return category
+    return translate(label, language) if language else _(label)
