@@ -32,9 +32,9 @@ def demo_desk(tmp_path):
     opened.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cups_queue():
-    """The CUPS-PDF queue on a running scheduler (a private cupsd if none runs)."""
+    """The CUPS-PDF queue on a running scheduler (a private cupsd if none runs), once per test session."""
     from tests.helpers.cups import CupsUnavailable, cups_pdf_queue, cupsd_installed
 
     if not cupsd_installed():
