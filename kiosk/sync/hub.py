@@ -20,7 +20,6 @@ push endpoint only awaits its request body before handing over to one.
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
@@ -35,7 +34,7 @@ from kiosk.models.clock import wall_ms
 from kiosk.models.journal import BadEntry, Entry
 from kiosk.sync import store
 from kiosk.sync.client import CLOCK_HEADER
-from kiosk.sync.live import LiveCache
+from kiosk.sync.live import LiveCache, render_page
 from kiosk.sync.store import Grant, hub_db
 
 MAX_BATCH = 5000
@@ -225,41 +224,27 @@ def live_page(request: Request) -> Response:
 
 
 def render_live(data: dict[str, Any]) -> str:
-    from datetime import UTC, datetime
+    """The live page in the current language (kiosk.sync.live.render_page lays it out)."""
+    from kiosk.categories import CATEGORIES, category_label
 
-    def cell(value: object) -> str:
-        return f"<td>{html.escape(str(value))}</td>"
-
-    def head(*labels: str) -> str:
-        return "".join(f"<th>{html.escape(label)}</th>" for label in labels)
-
-    def when(ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%H:%M:%S UTC")
-
-    categories = "".join(
-        f"<tr>{cell(name)}{cell(c['arrived'])}{cell(c['expected'])}</tr>" for name, c in data["by_category"].items()
-    )
-    stations = "".join(f"<tr>{cell(name or '?')}{cell(count)}</tr>" for name, count in data["by_station"].items())
-    devices = "".join(
-        f"<tr>{cell(d['device'])}{cell(when(d['last_sync']))}{cell(round(d['skew_ms'] / 1000, 1))}</tr>"
-        for d in data["devices"]
-    )
-    return f"""<!doctype html>
-<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
-<title>{html.escape(_("Live arrivals"))}</title>
-<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.2em 1em;text-align:left}}</style></head>
-<body><h1>{html.escape(_("Arrived {arrived} of {expected}").format(**data))}</h1>
-<p>{html.escape(_("Agreements signed: {n}").format(n=data["agreements"]))}</p>
-<h2>{html.escape(_("By category"))}</h2><table>
-<tr><th>{html.escape(_("Category"))}</th><th>{html.escape(_("Arrived"))}</th><th>{html.escape(_("Expected"))}</th></tr>
-{categories}</table>
-<h2>{html.escape(_("By desk"))}</h2><table>
-<tr><th>{html.escape(_("Desk"))}</th><th>{html.escape(_("Arrived"))}</th></tr>{stations}</table>
-<h2>{html.escape(_("Devices"))}</h2><table>
-<tr>{head(_("Device"), _("Last sync"), _("Clock skew (s)"))}</tr>
-{devices}</table>
-<p><small>{html.escape(_("Updated {time}").format(time=when(data["hub_time"])))}</small></p>
-</body></html>"""
+    text = {
+        "title": _("Live arrivals"),
+        "arrived_of": _("Arrived {arrived} of {expected}").format(**data),
+        "agreements": _("Agreements signed: {n}"),
+        "updated": _("Updated {time}"),
+        "by_category": _("By category"),
+        "category": _("Category"),
+        "arrived": _("Arrived"),
+        "expected": _("Expected"),
+        "by_desk": _("By desk"),
+        "desk": _("Desk"),
+        "devices": _("Devices"),
+        "device": _("Device"),
+        "last_sync": _("Last sync"),
+        "skew": _("Clock skew (s)"),
+        "categories": {name: category_label(name) for name in (*CATEGORIES, *data["by_category"])},
+    }
+    return render_page(data, text)
 
 
 def openapi(request: Request) -> Response:
