@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ from kiosk.core.agreements import (
 )
 from kiosk.core.desk import Desk
 from kiosk.i18n import N_, _
+from kiosk.ui.row_model import RowListModel
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -72,31 +73,17 @@ def _parties_text(view: AgreementView) -> str:
     )
 
 
-class AgreementTableModel(QAbstractTableModel):
+class AgreementTableModel(RowListModel[AgreementView]):
     """Rows are agreements (a register holds tens, not thousands: kept whole)."""
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[AgreementView] = []
-
-    def set_rows(self, rows: list[AgreementView]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def agreement(self, row: int) -> AgreementView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row(row)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def column_count(self) -> int:
+        return len(COLUMNS)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section][1])
-        return None
+    def header(self, section: int) -> str:
+        return _(COLUMNS[section][1])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.guest_fields import FIELD_LABELS
 from kiosk.core.guest_view import mask_email, mask_phone
 from kiosk.i18n import N_, _
+from kiosk.ui.row_model import RowListModel
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (N_("Conflict"), N_("Guest"), N_("Field"), N_("First"), N_("Then"))
@@ -87,31 +88,14 @@ def conflict_rows(
     return rows
 
 
-class ConflictTableModel(QAbstractTableModel):
+class ConflictTableModel(RowListModel[ConflictRow]):
     """A few rows (conflicts are rare): kept whole."""
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[ConflictRow] = []
+    def column_count(self) -> int:
+        return len(COLUMNS)
 
-    def set_rows(self, rows: list[ConflictRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, number: int) -> ConflictRow | None:
-        return self._rows[number] if 0 <= number < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section])
-        return None
+    def header(self, section: int) -> str:
+        return _(COLUMNS[section])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         row = self.row(index.row()) if index.isValid() else None

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from kiosk.core.desk import EventInfo
 from kiosk.core.print_queue import PrintJobView
 from kiosk.i18n import _
+from kiosk.ui.row_model import RowListModel
 
 FAILED_BACKGROUND = QColor("#fde2e0")
 FAILED_TEXT = QColor("#a8231c")
@@ -38,13 +39,12 @@ def state_label(state: str) -> str:
     }.get(state, state)
 
 
-class PrintJobModel(QAbstractTableModel):
+class PrintJobModel(RowListModel[JobRow]):
     """Rows are whole :class:`JobRow` values, replaced together by :meth:`set_rows` (a few hundred at most)."""
 
     def __init__(self, event: Callable[[], EventInfo | None], parent=None) -> None:
         super().__init__(parent)
         self._event = event
-        self._rows: list[JobRow] = []
 
     # --- data -----------------------------------------------------------------------------------------
 
@@ -60,9 +60,6 @@ class PrintJobModel(QAbstractTableModel):
         self._rows = rows
         self.endResetModel()
 
-    def row(self, number: int) -> JobRow | None:
-        return self._rows[number] if 0 <= number < len(self._rows) else None
-
     def row_of(self, job_id: str) -> int:
         return next((i for i, row in enumerate(self._rows) if row.job.id == job_id), -1)
 
@@ -73,19 +70,12 @@ class PrintJobModel(QAbstractTableModel):
     def failed_count(self) -> int:
         return sum(1 for row in self._rows if row.job.state == "failed")
 
-    # --- QAbstractTableModel -----------------------------------------------------------------------------
+    # --- columns ---------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def column_count(self) -> int:
+        return len(COLUMNS)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < len(COLUMNS):
-            return None
+    def header(self, section: int) -> str:
         return {
             "state": _("State"),
             "guest": _("Guest"),
