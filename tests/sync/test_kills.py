@@ -25,7 +25,7 @@ import pytest
 
 from kiosk.models.database import DATABASE_FILE
 from kiosk.models.tables import STATE_TABLES
-from tests.sync.conftest import ROOT
+from tests.sync.conftest import ROOT, HubProcess
 
 pytestmark = pytest.mark.slow
 
@@ -111,37 +111,6 @@ class Running:
         return [line for line in self.lines if line.endswith("\n")]
 
 
-class Hub:
-    def __init__(self, db_url: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "hub", "serve", "--db", db_url, "--port", "0"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=ENV,
-        )
-        import selectors
-
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.process.stdout, selectors.EVENT_READ)
-            ready = selector.select(30)
-        if not ready:
-            self.stop()
-            raise AssertionError("the hub did not start in time")
-        self.url = json.loads(self.process.stdout.readline())["listening"]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.process.stdout.close()
-
-
 def sqlite_dump(folder: Path) -> dict[str, list[tuple]]:
     """The state tables of a desk, read through a read-only connection (the tests.sync.test_convergence dump)."""
     connection = sqlite3.connect(f"file:{folder / DATABASE_FILE}?mode=ro", uri=True)
@@ -169,7 +138,7 @@ def test_desks_killed_at_random_moments_converge(tmp_path):
     pick = random.Random(20261127)
     db_url = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     folders = [tmp_path / f"desk{number}" for number in range(DESKS)]
-    hub = Hub(db_url)
+    hub = HubProcess(db_url)
     try:
         organiser = ok_json(None, "hub", "token", "--db", db_url, "--device", "organiser", "--organiser")["token"]
         event = ok_json(folders[0], "demo", "--guests", "40")
