@@ -6,23 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.core.desk import EventInfo
+from kiosk.models.projection import GUEST_FIELDS
 
-GUEST_COLUMNS = (
-    "id",
-    "name",
-    "organisation",
-    "title",
-    "category",
-    "phone",
-    "email",
-    "plain_code",
-    "state",
-    "note",
-    "walk_in",
-    "stub",
-    "arrived_at",
-    "arrived_station",
-)
+# The stored fields (one list, the projection's) plus what the projection derives.
+GUEST_COLUMNS = ("id", *GUEST_FIELDS, "stub", "arrived_at", "arrived_station")
 GUEST_SELECT = "SELECT " + ", ".join(GUEST_COLUMNS) + " FROM guest"
 
 
